@@ -1,0 +1,57 @@
+// The payload of a commit record: the ops of one atomic commit. Encoding
+// appends to a caller's buffer; decoding yields views into the payload.
+//
+//   varint32 op count, then per op:
+//     u8 kind | varint32 key length | key | (put only:) varint32 value length |
+//     value | i64 expiry deadline (ns since the Unix epoch, 0 = none)
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.hpp"
+
+namespace moss {
+
+/// What an op does to its key.
+enum class wal_op_kind : uint8_t {
+  put = 1,     ///< set the value (and expiry deadline)
+  del = 2,     ///< delete the key
+  expire = 3,  ///< delete the key because its deadline passed
+};
+
+/// One decoded op; key and value point into the payload it came from.
+struct wal_op_view {
+  wal_op_kind kind = wal_op_kind::put;
+  std::string_view key;
+  std::string_view value;  ///< empty unless kind is put
+  int64_t expiry = 0;      ///< absolute deadline in ns since the epoch, 0 = none
+
+  friend bool operator==(const wal_op_view&, const wal_op_view&) = default;
+};
+
+/// Starts a commit payload of `op_count` ops at the end of `out`; follow with
+/// exactly that many encode_put / encode_del / encode_expire calls.
+void encode_op_count(std::string& out, uint32_t op_count);
+
+/// Appends a put op.
+void encode_put(std::string& out, std::string_view key, std::string_view value, int64_t expiry);
+
+/// Appends a delete op.
+void encode_del(std::string& out, std::string_view key);
+
+/// Appends an expiry op.
+void encode_expire(std::string& out, std::string_view key);
+
+/// Appends a whole commit payload holding `ops`.
+void encode_commit(std::string& out, std::span<const wal_op_view> ops);
+
+/// Decodes the commit payload `payload` into `ops` (cleared first; reusing one
+/// vector means no allocation per record). Returns errc::corruption with the
+/// byte offset inside the payload when it is malformed.
+status decode_commit(std::string_view payload, std::vector<wal_op_view>& ops);
+
+} // namespace moss
