@@ -33,7 +33,7 @@ status dir_lock::acquire(const std::string& dir) {
     fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0)
-    return system_error("open of", path, errno);
+    return errno_status("open of", path, errno);
   int rc;
   do {
     rc = ::flock(fd, LOCK_EX | LOCK_NB);
@@ -43,7 +43,7 @@ status dir_lock::acquire(const std::string& dir) {
     ::close(fd);
     if (err == EWOULDBLOCK)
       return {errc::locked, "data directory " + dir + " is in use by another process"};
-    return system_error("lock of", path, err);
+    return errno_status("lock of", path, err);
   }
   fd_ = fd;
   return status::ok();

@@ -36,7 +36,7 @@ public:
     if (int err = state_->write_error) {
       if (state_->write_mode == fault_mode::once)
         state_->write_error = 0;
-      return system_error("write to", path(), err);
+      return errno_status("write to", path(), err);
     }
     if (state_->byte_budget_armed && data.size() > state_->byte_budget) {
       std::string_view head = data.substr(0, state_->byte_budget);
@@ -48,7 +48,7 @@ public:
         if (status s = base_->append(head); !s)
           return s;
       }
-      return system_error("write to", path(), err);
+      return errno_status("write to", path(), err);
     }
     if (state_->byte_budget_armed)
       state_->byte_budget -= data.size();
@@ -65,7 +65,7 @@ public:
       if (int err = state_->sync_error) {
         if (state_->sync_mode == fault_mode::once)
           state_->sync_error = 0;
-        return system_error("fdatasync of", path(), err);
+        return errno_status("fdatasync of", path(), err);
       }
       ++state_->sync_calls;
     }

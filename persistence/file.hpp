@@ -87,7 +87,7 @@ file_system& default_file_system();
 /// Builds the status for a failed system call: errc::no_space for ENOSPC,
 /// errc::io_error otherwise, with a message like
 /// "write to /d/wal-000001.log failed: No space left on device".
-status system_error(std::string_view what, const std::string& path, int error_number);
+status errno_status(std::string_view what, const std::string& path, int error_number);
 
 /// Returns "dir/name" (no doubled slash).
 std::string join_path(const std::string& dir, std::string_view name);

@@ -36,11 +36,11 @@ struct log_read_result {
 /// Reads the log at `path` and visits its records. `first_revision`, when not
 /// 0, is the revision the first record must carry; after it each record's
 /// revision must be one more than the last.
-log_read_result read_log(file_system& fs, const std::string& path, const log_visitor& visit,
+[[nodiscard]] log_read_result read_log(file_system& fs, const std::string& path, const log_visitor& visit,
                          uint64_t first_revision = 0);
 
 /// The same over log bytes already in memory; `name` is used in messages.
-log_read_result scan_log(std::string_view data, const std::string& name,
+[[nodiscard]] log_read_result scan_log(std::string_view data, const std::string& name,
                          const log_visitor& visit, uint64_t first_revision = 0);
 
 /// What repair_log did.
@@ -55,6 +55,6 @@ struct log_repair_result {
 
 /// Cuts the log at `path` back to its longest valid prefix (dropping a torn
 /// tail, or everything from the first bad record on) and makes that durable.
-log_repair_result repair_log(file_system& fs, const std::string& path);
+[[nodiscard]] log_repair_result repair_log(file_system& fs, const std::string& path);
 
 } // namespace moss

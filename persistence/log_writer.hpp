@@ -17,6 +17,7 @@ namespace moss {
 /// Writes one log segment. Not thread-safe. After any failed flush or sync
 /// the writer is broken: every later call fails with errc::write_failed
 /// naming the first error (the file's tail is unknown; recovery sorts it out).
+/// Destroying a writer drops records not yet flushed; close() first.
 class log_writer {
 public:
   /// Takes over `file`. `last_revision` is the revision of the last record

@@ -56,7 +56,7 @@ public:
       if (n < 0) {
         if (errno == EINTR)
           continue;
-        return system_error("write to", path_, errno);
+        return errno_status("write to", path_, errno);
       }
       size_ += static_cast<uint64_t>(n);
       data.remove_prefix(static_cast<size_t>(n));
@@ -72,7 +72,7 @@ public:
     if (fd_ < 0)
       return closed_error("fdatasync of");
     if (::fdatasync(fd_) != 0)
-      return system_error("fdatasync of", path_, errno);
+      return errno_status("fdatasync of", path_, errno);
     return status::ok();
   }
 
@@ -83,7 +83,7 @@ public:
     fd_ = -1;
     // Linux releases the descriptor even when close reports an error.
     if (rc != 0 && errno != EINTR)
-      return system_error("close of", path_, errno);
+      return errno_status("close of", path_, errno);
     return status::ok();
   }
 
@@ -107,12 +107,12 @@ public:
     int flags = O_WRONLY | O_CREAT | (mode == open_mode::truncate ? O_TRUNC : O_APPEND);
     int fd = open_retrying(path.c_str(), flags, 0644);
     if (fd < 0)
-      return system_error("open of", path, errno);
+      return errno_status("open of", path, errno);
     struct stat st;
     if (::fstat(fd, &st) != 0) {
       int err = errno;
       ::close(fd);
-      return system_error("stat of", path, err);
+      return errno_status("stat of", path, err);
     }
     out = std::make_unique<posix_writable_file>(path, fd, static_cast<uint64_t>(st.st_size));
     return status::ok();
@@ -121,10 +121,10 @@ public:
   status read_file(const std::string& path, std::string& out) override {
     fd_guard fd(open_retrying(path.c_str(), O_RDONLY));
     if (fd.get() < 0)
-      return system_error("open of", path, errno);
+      return errno_status("open of", path, errno);
     struct stat st;
     if (::fstat(fd.get(), &st) != 0)
-      return system_error("stat of", path, errno);
+      return errno_status("stat of", path, errno);
     // Read into a buffer of the expected size, growing it should the file
     // grow meanwhile; stop at end of file.
     out.resize(static_cast<size_t>(st.st_size) + 1);
@@ -136,7 +136,7 @@ public:
       if (n < 0) {
         if (errno == EINTR)
           continue;
-        return system_error("read of", path, errno);
+        return errno_status("read of", path, errno);
       }
       if (n == 0)
         break;
@@ -149,30 +149,30 @@ public:
   status truncate(const std::string& path, uint64_t size) override {
     fd_guard fd(open_retrying(path.c_str(), O_WRONLY));
     if (fd.get() < 0)
-      return system_error("open of", path, errno);
+      return errno_status("open of", path, errno);
     if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0)
-      return system_error("truncate of", path, errno);
+      return errno_status("truncate of", path, errno);
     if (::fsync(fd.get()) != 0)
-      return system_error("fsync of", path, errno);
+      return errno_status("fsync of", path, errno);
     return status::ok();
   }
 
   status rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0)
-      return system_error("rename of", from + " to " + to, errno);
+      return errno_status("rename of", from + " to " + to, errno);
     return status::ok();
   }
 
   status remove(const std::string& path) override {
     if (::unlink(path.c_str()) != 0)
-      return system_error("removal of", path, errno);
+      return errno_status("removal of", path, errno);
     return status::ok();
   }
 
   status list_dir(const std::string& dir, std::vector<std::string>& names) override {
     DIR* d = ::opendir(dir.c_str());
     if (d == nullptr)
-      return system_error("listing of", dir, errno);
+      return errno_status("listing of", dir, errno);
     names.clear();
     errno = 0;
     while (dirent* e = ::readdir(d)) {
@@ -183,7 +183,7 @@ public:
     int err = errno;
     ::closedir(d);
     if (err != 0)
-      return system_error("listing of", dir, err);
+      return errno_status("listing of", dir, err);
     return status::ok();
   }
 
@@ -194,15 +194,15 @@ public:
     struct stat st;
     if (err == EEXIST && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
       return status::ok();
-    return system_error("creation of directory", dir, err);
+    return errno_status("creation of directory", dir, err);
   }
 
   status sync_dir(const std::string& dir) override {
     fd_guard fd(open_retrying(dir.c_str(), O_RDONLY | O_DIRECTORY));
     if (fd.get() < 0)
-      return system_error("open of directory", dir, errno);
+      return errno_status("open of directory", dir, errno);
     if (::fsync(fd.get()) != 0)
-      return system_error("fsync of directory", dir, errno);
+      return errno_status("fsync of directory", dir, errno);
     return status::ok();
   }
 
@@ -213,7 +213,7 @@ public:
   status file_size(const std::string& path, uint64_t& size) override {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0)
-      return system_error("stat of", path, errno);
+      return errno_status("stat of", path, errno);
     size = static_cast<uint64_t>(st.st_size);
     return status::ok();
   }
@@ -226,7 +226,7 @@ file_system& default_file_system() {
   return fs;
 }
 
-status system_error(std::string_view what, const std::string& path, int error_number) {
+status errno_status(std::string_view what, const std::string& path, int error_number) {
   std::string message(what);
   message += ' ';
   message += path;

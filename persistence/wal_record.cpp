@@ -1,6 +1,8 @@
 // Commit payload codec.
 #include "persistence/wal_record.hpp"
 
+#include <algorithm>
+
 #include "persistence/coding.hpp"
 
 namespace moss {
@@ -63,7 +65,7 @@ status decode_commit(std::string_view payload, std::vector<wal_op_view>& ops) {
   // A corrupt count must not trigger a huge allocation.
   if (count > in.remaining() / min_op_size)
     return malformed(0, 0, 0, "op count " + std::to_string(count) + " exceeds payload");
-  ops.reserve(count);
+  ops.reserve(std::min<uint32_t>(count, 1024));
   for (uint32_t i = 0; i < count; ++i) {
     wal_op_view op;
     size_t at = in.offset();
