@@ -1,0 +1,51 @@
+// The message protocol of the whole store, readable in one place: the typed
+// interface of every actor.
+//
+//   caller --> store --get/exists--> shard[i]        (i = hash(key) % N)
+//                    --scan--------> (reads all shards as one consistent cut)
+//                    --txn---------> coordinator --apply--> shard[i]...
+//   embedded facade --commit-------> coordinator --change--> listeners
+#pragma once
+
+#include <string>
+
+#include <caf/replies_to.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "messages/local.hpp"
+#include "messages/type_ids.hpp"
+
+namespace moss {
+
+/// Receives every commit group, in revision order, after shards applied it.
+using change_listener = caf::typed_actor<caf::reacts_to<change_atom, group_ptr>>;
+
+/// Owns one shard of the keyspace: applies its part of each commit group (the
+/// reply is the group's last revision) and answers reads of its keys.
+using shard_actor = caf::typed_actor<
+  caf::replies_to<apply_atom, group_ptr>::with<revision>,
+  caf::replies_to<get_atom, std::string>::with<lookup_result>,
+  caf::replies_to<exists_atom, std::string>::with<bool>>;
+
+/// The single serializer of commits: assigns revisions, evaluates compares,
+/// has shards apply each group, then answers and tells the listeners.
+using coordinator_actor = caf::typed_actor<
+  caf::reacts_to<commit_atom, local_commit>,
+  caf::replies_to<txn_atom, txn_request>::with<txn_result>,
+  caf::reacts_to<subscribe_atom, change_listener>,
+  caf::replies_to<stats_atom>::with<store_stats>,
+  caf::reacts_to<close_atom, local_close>>;
+
+/// The public face of a store, for CAF actors in this process or on other nodes.
+using store_actor = caf::typed_actor<
+  caf::replies_to<get_atom, std::string>::with<lookup_result>,
+  caf::replies_to<exists_atom, std::string>::with<bool>,
+  caf::replies_to<scan_atom, scan_request>::with<scan_result>,
+  caf::replies_to<txn_atom, txn_request>::with<txn_result>,
+  caf::replies_to<stats_atom>::with<store_stats>>;
+
+} // namespace moss

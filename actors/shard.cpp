@@ -1,0 +1,29 @@
+// The shard actor's behavior.
+#include "actors/shard.hpp"
+
+namespace moss {
+
+shard_actor::behavior_type shard_impl(shard_actor::stateful_pointer<shard_state> self,
+                                      std::shared_ptr<keyspace> ks, size_t index) {
+  self->state.ks = std::move(ks);
+  self->state.index = index;
+  return {
+    [self](apply_atom, const group_ptr& group) -> revision {
+      self->state.ks->apply(self->state.index, *group);
+      return group->last_rev();
+    },
+    [self](get_atom, const std::string& key) -> lookup_result {
+      lookup_result out;
+      if (auto e = self->state.ks->get(key)) {
+        out.found = true;
+        out.entry = std::move(*e);
+      }
+      return out;
+    },
+    [self](exists_atom, const std::string& key) -> bool {
+      return self->state.ks->get(key, false).has_value();
+    },
+  };
+}
+
+} // namespace moss

@@ -1,0 +1,37 @@
+// Starting a store inside a CAF actor system: spawn_store for CAF
+// applications, and start_store, which also hands out the parts the embedded
+// facade uses directly (the keyspace for reads, the coordinator for writes).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include "actors/interfaces.hpp"
+#include "core/keyspace.hpp"
+#include "core/options.hpp"
+
+namespace moss {
+
+/// Registers mossdb's message types and error category; call on the config
+/// of every actor system that talks to a store (both ends of a connection).
+void add_moss_types(caf::actor_system_config& cfg);
+
+/// The actors and shared state of one running store.
+struct store_parts {
+  store_actor store;
+  coordinator_actor coordinator;
+  std::vector<shard_actor> shards;
+  std::shared_ptr<keyspace> ks;
+};
+
+/// Spawns shards, coordinator and store. Sending the store an exit message
+/// stops all of them.
+store_parts start_store(caf::actor_system& sys, const options& opts);
+
+/// Spawns a store and returns its public actor.
+store_actor spawn_store(caf::actor_system& sys, const options& opts = {});
+
+} // namespace moss

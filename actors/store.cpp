@@ -1,0 +1,53 @@
+// The store actor's behavior: validate, then route.
+#include "actors/store.hpp"
+
+#include "core/validate.hpp"
+#include "messages/errors.hpp"
+
+namespace moss {
+
+store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state> self,
+                                      std::shared_ptr<keyspace> ks,
+                                      std::vector<shard_actor> shards,
+                                      coordinator_actor coordinator, limits lim) {
+  auto& st = self->state;
+  st.ks = std::move(ks);
+  st.shards = std::move(shards);
+  st.coordinator = std::move(coordinator);
+  st.lim = lim;
+  // The store's exit stops the whole store.
+  self->link_to(st.coordinator);
+  for (auto& s : st.shards)
+    self->link_to(s);
+  return {
+    [self](get_atom, std::string& key) -> caf::result<lookup_result> {
+      auto& st = self->state;
+      if (auto v = validate_key(key, st.lim); !v)
+        return to_error(v);
+      auto& shard = st.shards[st.ks->shard_of(key)];
+      return self->delegate(shard, get_atom_v, std::move(key));
+    },
+    [self](exists_atom, std::string& key) -> caf::result<bool> {
+      auto& st = self->state;
+      if (auto v = validate_key(key, st.lim); !v)
+        return to_error(v);
+      auto& shard = st.shards[st.ks->shard_of(key)];
+      return self->delegate(shard, exists_atom_v, std::move(key));
+    },
+    [self](scan_atom, const scan_request& req) -> caf::result<scan_result> {
+      if (auto v = validate_scan(req, self->state.lim); !v)
+        return to_error(v);
+      return self->state.ks->scan(req);
+    },
+    [self](txn_atom, txn_request& req) -> caf::result<txn_result> {
+      if (auto v = validate_txn(req, self->state.lim); !v)
+        return to_error(v);
+      return self->delegate(self->state.coordinator, txn_atom_v, std::move(req));
+    },
+    [self](stats_atom) -> caf::result<store_stats> {
+      return self->delegate(self->state.coordinator, stats_atom_v);
+    },
+  };
+}
+
+} // namespace moss

@@ -1,0 +1,135 @@
+// The embedded facade: moss::db runs a store inside this process and offers
+// its operations as plain calls. Reads never cross a thread; writes go to the
+// coordinator actor and wait on a reply slot, or return a future.
+//
+//   auto db = moss::db::open({});
+//   db->set("k", "v");
+//   auto v = db->get("k");   // result<optional<string>>
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "client/batch.hpp"
+#include "client/write_future.hpp"
+#include "common/result.hpp"
+#include "core/options.hpp"
+#include "messages/scan.hpp"
+#include "messages/stats.hpp"
+#include "messages/txn.hpp"
+
+namespace moss {
+
+/// Options of a single write.
+struct write_options {
+  /// Set: the key expires after this long (must be positive). Unset: the key
+  /// never expires, and a TTL it had is cleared.
+  std::optional<std::chrono::nanoseconds> ttl;
+};
+
+/// A write that expires after `ttl` (which must be positive).
+inline write_options with_ttl(std::chrono::nanoseconds ttl) {
+  return {ttl};
+}
+
+class tx;
+
+/// Options of a closure transaction.
+struct tx_options {
+  int max_attempts = 64;  ///< runs of the closure before errc::too_many_retries
+};
+
+class db {
+public:
+  /// Opens a store with `opts`.
+  static result<db> open(const options& opts = {});
+
+  db(db&&) noexcept;
+  db& operator=(db&&) noexcept;
+  ~db();  ///< closes
+
+  // -- reads (never leave the calling thread) ---------------------------------
+
+  /// The value under `key`; nullopt when missing or expired.
+  result<std::optional<std::string>> get(std::string_view key) const;
+  /// The entry under `key` with its revisions, version and deadline.
+  result<std::optional<kv>> entry(std::string_view key) const;
+  result<bool> exists(std::string_view key) const;
+  /// Entries by prefix or range, in key order, as one consistent cut.
+  result<scan_result> scan(const scan_request& req) const;
+  result<scan_result> scan_prefix(std::string_view prefix, uint64_t limit = 0) const {
+    return scan(scan_request::prefix(std::string{prefix}, limit));
+  }
+  result<scan_result> scan_range(std::string_view from, std::string_view to,
+                                 uint64_t limit = 0) const {
+    return scan(scan_request::range(std::string{from}, std::string{to}, limit));
+  }
+
+  // -- writes (return once every reader can see them) -------------------------
+
+  status set(std::string_view key, std::string_view value, const write_options& wo = {});
+  /// True when the key existed.
+  result<bool> del(std::string_view key);
+  /// An etcd-style transaction: compares, then success or failure ops.
+  result<txn_result> txn(const txn_request& req);
+  /// Commits a batch atomically; returns its revision.
+  result<revision> write(batch& b);
+  /// Runs `fn` as a serializable transaction, again on conflict (see tx).
+  /// An error returned by `fn` aborts with no effect and is returned.
+  status tx(const std::function<status(moss::tx&)>& fn, const tx_options& opts = {});
+
+  // -- asynchronous writes (run at message rate) ------------------------------
+
+  write_future set_async(std::string_view key, std::string_view value,
+                         const write_options& wo = {});
+  write_future del_async(std::string_view key);
+  write_future txn_async(txn_request req);
+  /// Commits `req` and calls `done` with the outcome on a store thread.
+  void txn_async(txn_request req, std::function<void(result<txn_result>)> done);
+
+  // -- the store --------------------------------------------------------------
+
+  result<store_stats> stats() const;
+  /// Finishes accepted writes and stops the store. Later calls fail with
+  /// errc::closed; closing twice is harmless.
+  status close();
+  bool is_closed() const noexcept;
+
+  struct impl;
+
+private:
+  explicit db(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+/// The handle a closure transaction reads and writes through. Reads record
+/// the revision they saw; writes are buffered (and seen by later reads of the
+/// same closure); the commit succeeds only if nothing read has changed.
+class tx {
+public:
+  result<std::optional<std::string>> get(std::string_view key);
+  result<bool> exists(std::string_view key);
+  void set(std::string_view key, std::string_view value, const write_options& wo = {});
+  void del(std::string_view key);
+
+private:
+  friend class db;
+  explicit tx(const db& d) : db_(d) {}
+  txn_request to_txn() const;
+
+  struct pending_write {
+    bool erase = false;
+    std::string value;
+    int64_t ttl_ns = 0;
+  };
+  const db& db_;
+  std::map<std::string, revision, std::less<>> reads_;  ///< key -> mod revision seen (0: missing)
+  std::map<std::string, pending_write, std::less<>> writes_;
+};
+
+} // namespace moss

@@ -1,0 +1,74 @@
+// The keyspace: the engines of all shards with their locks. Shard actor i is
+// the only writer of shard i; any thread may read concurrently under the
+// shard's shared lock, so an in-process get never crosses a thread.
+//
+// Atomic visibility across shards: a commit group that touches several shards
+// is applied shard by shard. The first shard to apply its part raises
+// `partial_`, the last lowers it, both under their exclusive locks. A reader
+// of several shards holds all their shared locks and proceeds only when
+// `partial_` is 0, so it never sees half of a commit.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string_view>
+#include <vector>
+
+#include "core/time_source.hpp"
+#include "core/write_group.hpp"
+#include "engine/engine.hpp"
+#include "messages/kv.hpp"
+#include "messages/scan.hpp"
+
+namespace moss {
+
+class keyspace {
+public:
+  keyspace(engine_kind kind, size_t shard_count, std::shared_ptr<const time_source> clock);
+  keyspace(const keyspace&) = delete;
+  keyspace& operator=(const keyspace&) = delete;
+
+  size_t shard_count() const noexcept { return shards_.size(); }
+  size_t shard_of(std::string_view key) const noexcept;
+  const time_source& clock() const noexcept { return *clock_; }
+
+  // -- reads, from any thread ------------------------------------------------
+
+  /// The live entry under `key` (expired entries are absent), value included
+  /// unless `with_value` is false.
+  std::optional<kv> get(std::string_view key, bool with_value = true) const;
+
+  /// An ordered scan over all shards, as one consistent cut.
+  scan_result scan(const scan_request& req) const;
+
+  /// Keys of live entries starting with `prefix`, in order (one consistent cut).
+  std::vector<std::string> keys_with_prefix(std::string_view prefix) const;
+
+  /// Entries, counting expired ones not yet removed.
+  size_t size() const;
+
+  /// Heap bytes held by all engines.
+  size_t memory_usage() const;
+
+  // -- writes, from the owning shard actor only -------------------------------
+
+  /// Applies the ops of `g` that belong to shard `shard`.
+  void apply(size_t shard, const write_group& g);
+
+private:
+  struct alignas(64) shard {
+    std::unique_ptr<engine> eng;
+    mutable std::shared_mutex mu;
+  };
+
+  // Locks every shard shared with no multi-shard group half applied.
+  std::vector<std::shared_lock<std::shared_mutex>> lock_consistent() const;
+
+  std::vector<std::unique_ptr<shard>> shards_;
+  std::shared_ptr<const time_source> clock_;
+  std::atomic<int> partial_{0};
+};
+
+} // namespace moss

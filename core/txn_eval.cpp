@@ -1,0 +1,141 @@
+// Compare evaluation and op expansion for transactions.
+#include "core/txn_eval.hpp"
+
+#include <algorithm>
+
+namespace moss {
+
+std::optional<kv> commit_view::lookup(std::string_view key, bool with_value) const {
+  if (auto it = latest_.find(absl::string_view{key.data(), key.size()}); it != latest_.end()) {
+    const write_op& op = ops_[it->second];
+    if (op.kind != change_kind::put || (op.meta.expiry != 0 && op.meta.expiry <= now_))
+      return std::nullopt;
+    return kv{op.key, with_value ? op.value : std::string{}, op.meta};
+  }
+  std::optional<kv> e = ks_.get(key, with_value);
+  if (e && e->meta.expiry != 0 && e->meta.expiry <= now_)
+    return std::nullopt;  // the group's clock reading is the one that counts
+  return e;
+}
+
+std::vector<std::string> commit_view::keys_with_prefix(std::string_view prefix) const {
+  std::vector<std::string> keys = ks_.keys_with_prefix(prefix);
+  if (latest_.empty())
+    return keys;
+  // Drop keys the group changed, then add back those it left alive.
+  std::erase_if(keys, [&](const std::string& k) { return latest_.contains(k); });
+  for (const auto& [key, index] : latest_)
+    if (key.starts_with(prefix) && lookup(key, false))
+      keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+void commit_view::note(uint32_t index) {
+  latest_.insert_or_assign(ops_[index].key, index);
+}
+
+namespace {
+
+template <class T>
+bool apply_op(compare_op op, const T& lhs, const T& rhs) {
+  switch (op) {
+    case compare_op::equal: return lhs == rhs;
+    case compare_op::not_equal: return lhs != rhs;
+    case compare_op::less: return lhs < rhs;
+    case compare_op::greater: return lhs > rhs;
+  }
+  return false;
+}
+
+bool holds(const compare& c, const commit_view& view) {
+  std::optional<kv> e = view.lookup(c.key, c.target == compare_target::value);
+  int64_t actual = 0;
+  switch (c.target) {
+    case compare_target::value:
+      return e && apply_op(c.op, std::string_view{e->value}, std::string_view{c.value});
+    case compare_target::version: actual = e ? static_cast<int64_t>(e->meta.version) : 0; break;
+    case compare_target::create_rev:
+      actual = e ? static_cast<int64_t>(e->meta.create_rev) : 0;
+      break;
+    case compare_target::mod_rev: actual = e ? static_cast<int64_t>(e->meta.mod_rev) : 0; break;
+    case compare_target::exists: actual = e ? 1 : 0; break;
+  }
+  return apply_op(c.op, actual, c.number);
+}
+
+// Appends a change and makes the view see it.
+void push(std::vector<write_op>& ops, commit_view& view, write_op op) {
+  ops.push_back(std::move(op));
+  view.note(static_cast<uint32_t>(ops.size() - 1));
+}
+
+write_op deletion(const keyspace& ks, revision rev, std::string key) {
+  write_op op;
+  op.kind = change_kind::del;
+  op.shard = static_cast<uint32_t>(ks.shard_of(key));
+  op.rev = rev;
+  op.existed = true;
+  op.key = std::move(key);
+  op.meta.mod_rev = rev;
+  return op;
+}
+
+} // namespace
+
+txn_result evaluate_txn(const txn_request& req, revision rev, const keyspace& ks,
+                        commit_view& view, std::vector<write_op>& ops) {
+  txn_result out;
+  out.succeeded = std::all_of(req.compares.begin(), req.compares.end(),
+                              [&](const compare& c) { return holds(c, view); });
+  const auto& branch = out.succeeded ? req.success : req.failure;
+  out.results.reserve(branch.size());
+  for (const txn_op& op : branch) {
+    op_result& res = out.results.emplace_back();
+    res.kind = op.kind;
+    switch (op.kind) {
+      case op_kind::get: {
+        if (auto e = view.lookup(op.key, true)) {
+          res.found = true;
+          res.entry = std::move(*e);
+        }
+        break;
+      }
+      case op_kind::put: {
+        std::optional<kv> old = view.lookup(op.key, false);
+        write_op w;
+        w.kind = change_kind::put;
+        w.shard = static_cast<uint32_t>(ks.shard_of(op.key));
+        w.rev = rev;
+        w.existed = old.has_value();
+        w.key = op.key;
+        w.value = op.value;
+        int64_t expiry = op.ttl_ns > 0 ? view.now() + op.ttl_ns : 0;
+        w.meta = old ? record_meta{old->meta.create_rev, rev, old->meta.version + 1, expiry}
+                     : record_meta{rev, rev, 1, expiry};
+        res.found = w.existed;
+        push(ops, view, std::move(w));
+        break;
+      }
+      case op_kind::del: {
+        if (view.lookup(op.key, false)) {
+          res.found = true;
+          res.count = 1;
+          push(ops, view, deletion(ks, rev, op.key));
+        }
+        break;
+      }
+      case op_kind::del_prefix: {
+        for (std::string& key : view.keys_with_prefix(op.key)) {
+          push(ops, view, deletion(ks, rev, std::move(key)));
+          ++res.count;
+        }
+        res.found = res.count > 0;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace moss

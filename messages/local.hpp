@@ -1,0 +1,29 @@
+// Messages that only ever travel inside one process: they carry pointers (a
+// reply token, a shared write group) and are never serialized.
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "core/completion.hpp"
+#include "core/write_group.hpp"
+#include "messages/txn.hpp"
+
+namespace moss {
+
+/// A commit from the embedded facade; the outcome goes to the token.
+struct local_commit {
+  txn_request req;
+  reply_token_ptr token;
+};
+
+/// A request to finish pending commits and stop taking new ones; the token
+/// completes once every accepted commit is done.
+struct local_close {
+  reply_token_ptr token;
+};
+
+} // namespace moss
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_commit)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_close)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::group_ptr)

@@ -1,0 +1,126 @@
+// A transaction in the style of etcd: compares, then the `success` ops if all
+// compares hold, else the `failure` ops; atomic, at one revision. Single
+// writes (set, del) and batches are transactions without compares.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "messages/kv.hpp"
+
+namespace moss {
+
+/// What a compare looks at.
+enum class compare_target : uint8_t {
+  value,       ///< the value bytes (compared bytewise)
+  version,     ///< writes since creation (0 when missing)
+  create_rev,  ///< revision that created the key (0 when missing)
+  mod_rev,     ///< revision of the last write (0 when missing)
+  exists,      ///< 1 when the key exists, else 0
+};
+
+enum class compare_op : uint8_t { equal, not_equal, less, greater };
+
+/// One condition of a transaction. Missing and expired keys have version,
+/// revisions and existence 0 and never equal any value.
+struct compare {
+  std::string key;
+  compare_target target = compare_target::exists;
+  compare_op op = compare_op::equal;
+  std::string value;   ///< operand when target is value
+  int64_t number = 0;  ///< operand for every other target
+
+  static compare value_is(std::string key, std::string value) {
+    return {std::move(key), compare_target::value, compare_op::equal, std::move(value), 0};
+  }
+  static compare mod_rev_is(std::string key, int64_t rev) {
+    return {std::move(key), compare_target::mod_rev, compare_op::equal, {}, rev};
+  }
+  static compare version_is(std::string key, int64_t version) {
+    return {std::move(key), compare_target::version, compare_op::equal, {}, version};
+  }
+  static compare exists(std::string key) {
+    return {std::move(key), compare_target::exists, compare_op::equal, {}, 1};
+  }
+  static compare missing(std::string key) {
+    return {std::move(key), compare_target::exists, compare_op::equal, {}, 0};
+  }
+};
+
+enum class op_kind : uint8_t {
+  put,         ///< set key to value (with ttl_ns > 0: expire after that long)
+  del,         ///< delete key
+  get,         ///< read key as of this transaction
+  del_prefix,  ///< delete every key starting with `key`
+};
+
+struct txn_op {
+  op_kind kind = op_kind::get;
+  std::string key;
+  std::string value;
+  int64_t ttl_ns = 0;  ///< put only: time to live; 0 = never expires (clears a TTL)
+
+  static txn_op put(std::string key, std::string value, int64_t ttl_ns = 0) {
+    return {op_kind::put, std::move(key), std::move(value), ttl_ns};
+  }
+  static txn_op del(std::string key) { return {op_kind::del, std::move(key), {}, 0}; }
+  static txn_op get(std::string key) { return {op_kind::get, std::move(key), {}, 0}; }
+  static txn_op del_prefix(std::string prefix) {
+    return {op_kind::del_prefix, std::move(prefix), {}, 0};
+  }
+};
+
+struct txn_request {
+  std::vector<compare> compares;
+  std::vector<txn_op> success;  ///< run when every compare holds (or there are none)
+  std::vector<txn_op> failure;  ///< run otherwise
+
+  /// A transaction of one unconditional op.
+  static txn_request of(txn_op op) {
+    txn_request r;
+    r.success.push_back(std::move(op));
+    return r;
+  }
+};
+
+/// The outcome of one op, in the order of the branch that ran.
+struct op_result {
+  op_kind kind = op_kind::get;
+  bool found = false;  ///< get: the key exists; put/del: it existed before
+  uint64_t count = 0;  ///< keys deleted (del, del_prefix)
+  kv entry;            ///< get: the entry
+};
+
+struct txn_result {
+  bool succeeded = true;  ///< which branch ran
+  revision rev = 0;       ///< the commit's revision, or the current one if nothing was written
+  std::vector<op_result> results;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, compare& x) {
+  return f(x.key, x.target, x.op, x.value, x.number);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, txn_op& x) {
+  return f(x.kind, x.key, x.value, x.ttl_ns);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, txn_request& x) {
+  return f(x.compares, x.success, x.failure);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, op_result& x) {
+  return f(x.kind, x.found, x.count, x.entry);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, txn_result& x) {
+  return f(x.succeeded, x.rev, x.results);
+}
+
+} // namespace moss

@@ -1,0 +1,41 @@
+// The CAF type-ID block and atoms of mossdb: every type that may cross a
+// process boundary is listed here, and both sides of a connection register
+// it with cfg.add_message_types<caf::id_block::moss>().
+#pragma once
+
+#include <vector>
+
+#include <caf/atom.hpp>
+#include <caf/type_id.hpp>
+
+#include "messages/kv.hpp"
+#include "messages/scan.hpp"
+#include "messages/stats.hpp"
+#include "messages/txn.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(moss, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(moss, (moss::record_meta))
+  CAF_ADD_TYPE_ID(moss, (moss::kv))
+  CAF_ADD_TYPE_ID(moss, (moss::lookup_result))
+  CAF_ADD_TYPE_ID(moss, (moss::compare))
+  CAF_ADD_TYPE_ID(moss, (moss::txn_op))
+  CAF_ADD_TYPE_ID(moss, (moss::txn_request))
+  CAF_ADD_TYPE_ID(moss, (moss::op_result))
+  CAF_ADD_TYPE_ID(moss, (moss::txn_result))
+  CAF_ADD_TYPE_ID(moss, (moss::scan_request))
+  CAF_ADD_TYPE_ID(moss, (moss::scan_result))
+  CAF_ADD_TYPE_ID(moss, (moss::store_stats))
+
+  CAF_ADD_ATOM(moss, moss, get_atom, "get")
+  CAF_ADD_ATOM(moss, moss, exists_atom, "exists")
+  CAF_ADD_ATOM(moss, moss, scan_atom, "scan")
+  CAF_ADD_ATOM(moss, moss, txn_atom, "txn")
+  CAF_ADD_ATOM(moss, moss, stats_atom, "stats")
+  CAF_ADD_ATOM(moss, moss, apply_atom, "apply")
+  CAF_ADD_ATOM(moss, moss, commit_atom, "commit")
+  CAF_ADD_ATOM(moss, moss, change_atom, "change")
+  CAF_ADD_ATOM(moss, moss, subscribe_atom, "subscribe")
+  CAF_ADD_ATOM(moss, moss, close_atom, "close")
+
+CAF_END_TYPE_ID_BLOCK(moss)
