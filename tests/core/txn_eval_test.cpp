@@ -1,0 +1,136 @@
+// Transaction evaluation: compares, branches, metadata of puts, deletes by
+// prefix, and commits that see the earlier commits of their group.
+#include <optional>
+
+#include <gtest/gtest.h>
+
+#include "core/txn_eval.hpp"
+
+namespace moss {
+namespace {
+
+using namespace std::chrono_literals;
+
+class TxnEvalTest : public ::testing::Test {
+protected:
+  // Evaluates `req` as the next commit of the current group.
+  txn_result run(const txn_request& req) {
+    size_t before = ops_.size();
+    txn_result r = evaluate_txn(req, rev_ + 1, ks_, *view_, ops_);
+    if (ops_.size() > before)
+      ++rev_;
+    return r;
+  }
+  // Applies the group so far and starts a new one.
+  void apply() {
+    write_group g;
+    g.ops = ops_;
+    g.shards_touched = 1;  // applied by every shard below, one after another
+    for (size_t i = 0; i < ks_.shard_count(); ++i)
+      ks_.apply(i, g);
+    ops_.clear();
+    view_.emplace(ks_, ops_, clock_->now_ns());
+  }
+
+  std::shared_ptr<manual_time_source> clock_ = std::make_shared<manual_time_source>();
+  keyspace ks_{engine_kind::hash, 3, clock_};
+  std::vector<write_op> ops_;
+  std::optional<commit_view> view_{std::in_place, ks_, ops_, clock_->now_ns()};
+  revision rev_ = 0;
+};
+
+TEST_F(TxnEvalTest, PutCreatesThenUpdatesWithVersionAndRevisions) {
+  auto r1 = run(txn_request::of(txn_op::put("k", "one")));
+  EXPECT_FALSE(r1.results[0].found);
+  apply();
+  auto r2 = run(txn_request::of(txn_op::put("k", "two")));
+  EXPECT_TRUE(r2.results[0].found);
+  ASSERT_EQ(ops_.size(), 1u);
+  EXPECT_EQ(ops_[0].meta, (record_meta{1, 2, 2, 0}));
+  EXPECT_TRUE(ops_[0].existed);
+}
+
+TEST_F(TxnEvalTest, LaterCommitsOfAGroupSeeEarlierOnes) {
+  run(txn_request::of(txn_op::put("k", "v1")));
+  txn_request cas;
+  cas.compares.push_back(compare::value_is("k", "v1"));
+  cas.success.push_back(txn_op::put("k", "v2"));
+  cas.failure.push_back(txn_op::get("k"));
+  auto r = run(cas);
+  EXPECT_TRUE(r.succeeded);
+  EXPECT_EQ(ops_.back().meta, (record_meta{1, 2, 2, 0}));
+  auto get = run(txn_request::of(txn_op::get("k")));
+  EXPECT_EQ(get.results[0].entry.value, "v2");
+  run(txn_request::of(txn_op::del("k")));
+  EXPECT_FALSE(run(txn_request::of(txn_op::get("k"))).results[0].found);
+}
+
+TEST_F(TxnEvalTest, EveryCompareTargetAndOperator) {
+  run(txn_request::of(txn_op::put("k", "m")));
+  run(txn_request::of(txn_op::put("k", "m")));
+  apply();  // k: create 1, mod 2, version 2, value "m"
+  auto check = [&](compare c) {
+    txn_request r;
+    r.compares.push_back(std::move(c));
+    return run(r).succeeded;
+  };
+  EXPECT_TRUE(check({"k", compare_target::value, compare_op::equal, "m", 0}));
+  EXPECT_TRUE(check({"k", compare_target::value, compare_op::less, "n", 0}));
+  EXPECT_TRUE(check({"k", compare_target::value, compare_op::greater, "a", 0}));
+  EXPECT_TRUE(check({"k", compare_target::value, compare_op::not_equal, "x", 0}));
+  EXPECT_TRUE(check({"k", compare_target::version, compare_op::equal, {}, 2}));
+  EXPECT_TRUE(check({"k", compare_target::create_rev, compare_op::equal, {}, 1}));
+  EXPECT_TRUE(check({"k", compare_target::mod_rev, compare_op::greater, {}, 1}));
+  EXPECT_TRUE(check(compare::exists("k")));
+  EXPECT_FALSE(check(compare::missing("k")));
+  // A missing key: numbers are 0, and no value compare holds.
+  EXPECT_TRUE(check(compare::mod_rev_is("nope", 0)));
+  EXPECT_TRUE(check(compare::missing("nope")));
+  EXPECT_FALSE(check({"nope", compare_target::value, compare_op::not_equal, "x", 0}));
+  EXPECT_EQ(rev_, 2u);  // compares alone spend no revision
+}
+
+TEST_F(TxnEvalTest, FailedCompareRunsTheFailureBranch) {
+  txn_request r;
+  r.compares.push_back(compare::exists("k"));
+  r.success.push_back(txn_op::put("k", "updated"));
+  r.failure.push_back(txn_op::put("k", "created"));
+  auto res = run(r);
+  EXPECT_FALSE(res.succeeded);
+  EXPECT_EQ(ops_.back().value, "created");
+}
+
+TEST_F(TxnEvalTest, DeletePrefixSeesCommittedAndGroupKeys) {
+  run(txn_request::of(txn_op::put("app/a", "1")));
+  run(txn_request::of(txn_op::put("app/b", "2")));
+  run(txn_request::of(txn_op::put("apple", "3")));
+  apply();
+  run(txn_request::of(txn_op::put("app/c", "4")));  // not yet applied
+  run(txn_request::of(txn_op::del("app/a")));       // nor this
+  auto r = run(txn_request::of(txn_op::del_prefix("app/")));
+  EXPECT_EQ(r.results[0].count, 2u);  // app/b and app/c
+  EXPECT_FALSE(run(txn_request::of(txn_op::get("app/c"))).results[0].found);
+  EXPECT_TRUE(run(txn_request::of(txn_op::get("apple"))).results[0].found);
+}
+
+TEST_F(TxnEvalTest, DeletingAMissingKeyChangesNothing) {
+  auto r = run(txn_request::of(txn_op::del("ghost")));
+  EXPECT_FALSE(r.results[0].found);
+  EXPECT_TRUE(ops_.empty());
+}
+
+TEST_F(TxnEvalTest, PutOverAnExpiredKeyCreatesItAnew) {
+  txn_request r = txn_request::of(txn_op::put("k", "old", 50'000'000));
+  run(r);
+  apply();
+  EXPECT_EQ(ks_.get("k")->meta.expiry, clock_->now_ns() + 50'000'000);
+  clock_->advance(60ms);
+  apply();  // a new group reads the clock again
+  EXPECT_FALSE(run(txn_request::of(txn_op::get("k"))).results[0].found);
+  run(txn_request::of(txn_op::put("k", "new")));
+  EXPECT_EQ(ops_.back().meta, (record_meta{2, 2, 1, 0}));
+  EXPECT_FALSE(ops_.back().existed);
+}
+
+} // namespace
+} // namespace moss
