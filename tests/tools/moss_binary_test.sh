@@ -1,0 +1,46 @@
+#!/bin/sh
+# Runs the built moss binary without a terminal and checks its output and
+# exit codes: stdin mode, -c mode, stop at the first error, --help.
+# Usage: moss_binary_test.sh PATH/TO/moss
+moss="$1"
+failures=0
+
+# check NAME EXPECTED_CODE EXPECTED_OUTPUT ACTUAL_CODE ACTUAL_OUTPUT
+check() {
+  if [ "$4" != "$2" ] || [ "$5" != "$3" ]; then
+    printf 'FAIL %s: exit %s (want %s), output:\n%s\nwant:\n%s\n' "$1" "$4" "$2" "$5" "$3"
+    failures=$((failures + 1))
+  fi
+}
+
+out=$(printf 'set a 1\nset "b c" "x\\x00y"\nget a\nscan ""\nget missing\n' | "$moss" ./unused-dir 2>&1)
+check stdin 0 'OK
+OK
+1
+a 1
+"b c" "x\x00y"
+(nil)' $? "$out"
+
+out=$(printf 'set a 1\nget\nset b 2\n' | "$moss" 2>&1)
+check stdin-usage-error 2 'OK
+error: usage: expected: get KEY (line 2)' $? "$out"
+
+out=$("$moss" -c 'set a 1 ttl 0s' -c 'set b 2' 2>&1 </dev/null)
+check c-store-error 1 'error: invalid_argument: a TTL must be positive, got 0 ns' $? "$out"
+
+out=$("$moss" -c 'batch set a 1, set b 2' -c 'txn if value(a) = 1 then get b else get a' 2>&1 </dev/null)
+check c-txn 0 'OK rev 1
+success rev 1
+get b 2' $? "$out"
+
+"$moss" --help >/dev/null 2>&1
+check help 0 '' $? ''
+
+"$moss" --bogus >/dev/null 2>&1
+check bad-option 2 '' $? ''
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "moss binary: all checks passed"

@@ -1,0 +1,112 @@
+// Tests of script mode (-c and stdin): exit codes, stopping at the first
+// failing command, line numbers in errors; and of the command line itself.
+#include <sstream>
+
+#include "tests/tools/shell_fixture.hpp"
+#include "tools/moss/cli.hpp"
+
+namespace moss::shell {
+namespace {
+
+class ShellSessionTest : public ShellTest {
+protected:
+  int run_script(std::string_view text) {
+    std::istringstream in{std::string{text}};
+    session s{*db_, out_, err_, false};
+    return s.run_lines(in);
+  }
+  int run_commands(std::vector<std::string> commands) {
+    session s{*db_, out_, err_, false};
+    return s.run_commands(commands);
+  }
+  std::ostringstream out_;
+  std::ostringstream err_;
+};
+
+TEST_F(ShellSessionTest, CommandsThatAllSucceedExitZero) {
+  EXPECT_EQ(run_commands({"set a 1", "get a", "get b"}), 0);
+  EXPECT_EQ(out_.str(), "OK\n1\n(nil)\n");
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(ShellSessionTest, UsageErrorExitsTwoAndStops) {
+  EXPECT_EQ(run_commands({"set a 1", "get", "set b 2"}), 2);
+  EXPECT_EQ(out_.str(), "OK\n");
+  EXPECT_EQ(err_.str(), "error: usage: expected: get KEY\n");
+  EXPECT_EQ(ok("exists b"), "0\n");
+}
+
+TEST_F(ShellSessionTest, StoreErrorExitsOneAndStops) {
+  EXPECT_EQ(run_commands({"set a 1 ttl 0s", "set b 2"}), 1);
+  EXPECT_EQ(err_.str(), "error: invalid_argument: a TTL must be positive, got 0 ns\n");
+  EXPECT_EQ(ok("exists b"), "0\n");
+}
+
+TEST_F(ShellSessionTest, QuitStopsWithoutError) {
+  EXPECT_EQ(run_commands({"set a 1", "quit", "get"}), 0);
+  EXPECT_EQ(out_.str(), "OK\n");
+}
+
+TEST_F(ShellSessionTest, StdinLinesSkipCommentsAndNameTheFailingLine) {
+  EXPECT_EQ(run_script("# setup\nset a 1\n\nget a\r\nbogus\nset b 2\n"), 2);
+  EXPECT_EQ(out_.str(), "OK\n1\n");
+  EXPECT_EQ(err_.str(), "error: usage: unknown command 'bogus'; type 'help' for the list "
+                        "(line 5)\n");
+  EXPECT_EQ(ok("exists b"), "0\n");
+}
+
+TEST_F(ShellSessionTest, StdinWithoutTrailingNewlineRunsTheLastLine) {
+  EXPECT_EQ(run_script("set a 1\nget a"), 0);
+  EXPECT_EQ(out_.str(), "OK\n1\n");
+}
+
+TEST_F(ShellSessionTest, StdinStoreErrorExitsOne) {
+  EXPECT_EQ(run_script("get a\nrange z a\nget a\n"), 1);
+  EXPECT_EQ(out_.str(), "(nil)\n");
+  EXPECT_EQ(err_.str(), "error: invalid_argument: a range scan needs from < to (line 2)\n");
+}
+
+std::vector<const char*> argv_of(std::initializer_list<const char*> args) {
+  return std::vector<const char*>(args);
+}
+
+TEST(ShellCliTest, ParsesDirAndRepeatedCommands) {
+  auto a = argv_of({"data", "-c", "set a 1", "-c", "get a"});
+  auto cfg = parse_cli(a);
+  ASSERT_TRUE(cfg);
+  EXPECT_EQ(cfg->dir, "data");
+  EXPECT_EQ(cfg->commands, (std::vector<std::string>{"set a 1", "get a"}));
+  EXPECT_FALSE(cfg->help);
+
+  auto d = parse_cli({});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->dir, "./moss-data");
+  EXPECT_TRUE(d->commands.empty());
+}
+
+TEST(ShellCliTest, HelpAndDashDash) {
+  auto h = argv_of({"--help"});
+  EXPECT_TRUE(parse_cli(h)->help);
+  auto dd = argv_of({"--", "-odd-dir"});
+  EXPECT_EQ(parse_cli(dd)->dir, "-odd-dir");
+  EXPECT_NE(usage_text().find("usage: moss [DIR] [-c COMMAND]... [--help]"), std::string::npos);
+}
+
+TEST(ShellCliTest, BadArgumentsAreErrors) {
+  auto missing = argv_of({"-c"});
+  EXPECT_EQ(parse_cli(missing).error().message(), "-c needs a command");
+  auto unknown = argv_of({"-x"});
+  EXPECT_EQ(parse_cli(unknown).error().message(), "unknown option -x");
+  auto two = argv_of({"a", "b"});
+  EXPECT_EQ(parse_cli(two).error().message(), "more than one DIR: a and b");
+}
+
+TEST(ShellCliTest, BannerSaysTheStoreIsInMemory) {
+  static_assert(!store_uses_dir, "update this test when the store opens DIR");
+  std::string b = banner_text("./moss-data");
+  EXPECT_NE(b.find("in memory"), std::string::npos);
+  EXPECT_NE(b.find("./moss-data is not used yet"), std::string::npos);
+}
+
+} // namespace
+} // namespace moss::shell

@@ -1,0 +1,37 @@
+// The moss command line: `moss [DIR] [-c COMMAND]... [--help]`, and the one
+// place the store's options are built from it.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "core/options.hpp"
+
+namespace moss::shell {
+
+struct cli_config {
+  std::string dir = "./moss-data";
+  std::vector<std::string> commands;  ///< from -c, in order
+  bool help = false;
+};
+
+/// Parses the arguments after the program name; errors are invalid_argument.
+result<cli_config> parse_cli(std::span<const char* const> args);
+
+/// The text `moss --help` prints.
+std::string usage_text();
+
+/// What the interactive shell prints first: how to get help and where the
+/// data lives (for now: in memory, not in `dir`).
+std::string banner_text(const std::string& dir);
+
+/// True once store_options() hands the directory to the store.
+inline constexpr bool store_uses_dir = false;
+
+/// The options the shell opens its store with. The facade has no data
+/// directory yet, so `dir` is unused and the store lives in memory.
+moss::options store_options(const std::string& dir);
+
+} // namespace moss::shell

@@ -1,0 +1,52 @@
+// Result printing; the formats are specified in docs/shell.md, "Output".
+#include "tools/moss/format.hpp"
+
+#include "tools/moss/quote.hpp"
+
+namespace moss::shell {
+
+void print_value(std::ostream& out, const std::optional<std::string>& value) {
+  out << (value ? quote(*value) : "(nil)") << '\n';
+}
+
+void print_entries(std::ostream& out, const scan_result& r, bool keys_only, bool interactive) {
+  for (const kv& e : r.entries) {
+    out << quote(e.key);
+    if (!keys_only)
+      out << ' ' << quote(e.value);
+    out << '\n';
+  }
+  if (r.more)
+    out << "(more)\n";
+  else if (r.entries.empty() && interactive)
+    out << "(empty)\n";
+}
+
+void print_txn(std::ostream& out, const txn_request& req, const txn_result& r) {
+  out << (r.succeeded ? "success" : "failure") << " rev " << r.rev << '\n';
+  const auto& ops = r.succeeded ? req.success : req.failure;
+  for (size_t i = 0; i < r.results.size(); ++i) {
+    const op_result& res = r.results[i];
+    std::string key = i < ops.size() ? quote(ops[i].key) : std::string{"?"};
+    switch (res.kind) {
+      case op_kind::put: out << "set " << key << " OK\n"; break;
+      case op_kind::del: out << "del " << key << ' ' << res.count << '\n'; break;
+      case op_kind::del_prefix: out << "delprefix " << key << ' ' << res.count << '\n'; break;
+      case op_kind::get:
+        out << "get " << key << ' ' << (res.found ? quote(res.entry.value) : "(nil)") << '\n';
+        break;
+    }
+  }
+}
+
+void print_stats(std::ostream& out, const store_stats& s) {
+  out << "keys " << s.keys << '\n'
+      << "revision " << s.rev << '\n'
+      << "memory_bytes " << s.memory_bytes << '\n'
+      << "shards " << s.shards << '\n'
+      << "commits " << s.commits << '\n'
+      << "groups " << s.groups << '\n'
+      << "conflicts " << s.conflicts << '\n';
+}
+
+} // namespace moss::shell
