@@ -1,7 +1,10 @@
 // Tests of each command's output and error text against a real in-memory store.
 #include <chrono>
 
+#include <map>
+
 #include "tests/tools/shell_fixture.hpp"
+#include "tests/tools/test_seed.hpp"
 #include "tools/moss/quote.hpp"
 #include "tools/moss/token.hpp"
 
@@ -99,6 +102,32 @@ TEST_F(ShellTest, ScanOutputPastesBackAsInput) {
   ASSERT_EQ(t->size(), 3u);
   EXPECT_EQ((*t)[1].text, "a key");
   EXPECT_EQ((*t)[2].text, "v,1\t(x)");
+}
+
+TEST_F(ShellTest, RandomBinaryEntriesRoundTripThroughTheShell) {
+  auto seed = test_seed();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  std::map<std::string, std::string> model;
+  for (int i = 0; i < 200; ++i) {
+    std::string key = random_bytes(rng, 12) + "k";  // keys must not be empty
+    std::string value = random_bytes(rng, 16);
+    model[key] = value;
+    ASSERT_EQ(ok("set " + quote(key) + " " + quote(value)), "OK\n");
+    ASSERT_EQ(ok("get " + quote(key)), quote(value) + "\n");
+  }
+  // Every line of a full scan reads back as the key and value it shows.
+  std::istringstream lines{ok(R"(scan "")")};
+  auto it = model.begin();
+  for (std::string line; std::getline(lines, line); ++it) {
+    ASSERT_NE(it, model.end());
+    auto t = tokenize(line);
+    ASSERT_TRUE(t) << line;
+    ASSERT_EQ(t->size(), 2u) << line;
+    EXPECT_EQ((*t)[0].text, it->first);
+    EXPECT_EQ((*t)[1].text, it->second);
+  }
+  EXPECT_EQ(it, model.end());
 }
 
 TEST_F(ShellTest, TxnRunsTheSuccessBranch) {

@@ -8,7 +8,8 @@ failures=0
 # check NAME EXPECTED_CODE EXPECTED_OUTPUT ACTUAL_CODE ACTUAL_OUTPUT
 check() {
   if [ "$4" != "$2" ] || [ "$5" != "$3" ]; then
-    printf 'FAIL %s: exit %s (want %s), output:\n%s\nwant:\n%s\n' "$1" "$4" "$2" "$5" "$3"
+    printf 'FAIL %s: exit %s (want %s), output:\n%s\nwant:\n%s\n' \
+      "$1" "$4" "$2" "$5" "$3"
     failures=$((failures + 1))
   fi
 }
@@ -28,7 +29,8 @@ error: usage: expected: get KEY (line 2)' $? "$out"
 out=$("$moss" -c 'set a 1 ttl 0s' -c 'set b 2' 2>&1 </dev/null)
 check c-store-error 1 'error: invalid_argument: a TTL must be positive, got 0 ns' $? "$out"
 
-out=$("$moss" -c 'batch set a 1, set b 2' -c 'txn if value(a) = 1 then get b else get a' 2>&1 </dev/null)
+out=$("$moss" -c 'batch set a 1, set b 2' -c 'txn if value(a) = 1 then get b else get a' \
+  2>&1 </dev/null)
 check c-txn 0 'OK rev 1
 success rev 1
 get b 2' $? "$out"

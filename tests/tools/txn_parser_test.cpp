@@ -96,7 +96,8 @@ TEST(ShellTxnParserTest, NonPositiveTtlIsNotedForTheCommand) {
 }
 
 TEST(ShellTxnParserTest, MalformedInputGetsAHelpfulMessage) {
-  EXPECT_EQ(error_of(""), "txn: expected 'if' or an op (set, del, get or delprefix); see 'help txn'");
+  EXPECT_EQ(error_of(""),
+            "txn: expected 'if' or an op (set, del, get or delprefix); see 'help txn'");
   EXPECT_EQ(error_of("if valu(k) = 1 then get k"),
             "txn: unknown compare 'valu'; expected value, version, create, mod or exists; "
             "see 'help txn'");
@@ -110,7 +111,8 @@ TEST(ShellTxnParserTest, MalformedInputGetsAHelpfulMessage) {
             "txn: expected 'and' or 'then' after a compare, got 'set'; see 'help txn'");
   EXPECT_EQ(error_of("if exists(k) then put k 1"),
             "txn: expected an op (set, del, get or delprefix), got 'put'; see 'help txn'");
-  EXPECT_EQ(error_of("set k"), "txn: expected a value after 'set k', got end of line; see 'help txn'");
+  EXPECT_EQ(error_of("set k"),
+            "txn: expected a value after 'set k', got end of line; see 'help txn'");
   EXPECT_EQ(error_of("get a get b"), "txn: unexpected 'get'; see 'help txn'");
   EXPECT_EQ(error_of("get a else get b"), "txn: 'else' needs an 'if' before it; see 'help txn'");
   EXPECT_EQ(error_of("set a 1 ttl 5"),

@@ -26,7 +26,9 @@ struct token {
   /// True for a bare word equal to `kw`, ignoring ASCII case.
   bool is_keyword(std::string_view kw) const;
   /// True for the punctuation token `c`.
-  bool is_punct(char c) const { return kind == token_kind::punct && text.size() == 1 && text[0] == c; }
+  bool is_punct(char c) const {
+    return kind == token_kind::punct && text.size() == 1 && text[0] == c;
+  }
 };
 
 /// Splits `line` into tokens. With `punctuation`, an unquoted , ( or ) is a
