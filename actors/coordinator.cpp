@@ -32,7 +32,7 @@ void finish_close_if_idle(self_ptr self) {
 
 void start_group(self_ptr self);
 
-// Step 4: every shard has applied the group.
+// Step 4: every shard has applied the group (embedded callers are answered).
 void group_applied(self_ptr self) {
   auto& st = self->state;
   group_ptr group = std::move(st.group);
@@ -46,17 +46,6 @@ void group_applied(self_ptr self) {
   finish_close_if_idle(self);
 }
 
-void group_failed(self_ptr self, const caf::error& err) {
-  auto& st = self->state;
-  status failure{errc::io_error, "a shard failed to apply a commit: " + caf::to_string(err)};
-  for (auto& p : st.applying)
-    answer(p, failure);
-  st.applying.clear();
-  st.group.reset();
-  start_group(self);
-  finish_close_if_idle(self);
-}
-
 // Steps 2 and 3.
 void start_group(self_ptr self) {
   auto& st = self->state;
@@ -64,7 +53,6 @@ void start_group(self_ptr self) {
     auto group = std::make_shared<write_group>();
     commit_view view{*st.ks, group->ops, st.ks->clock().now_ns()};
     size_t n = std::min(st.queue.size(), coordinator_state::max_group_commits);
-    st.applying.reserve(n);
     for (size_t i = 0; i < n; ++i) {
       pending_commit p = std::move(st.queue.front());
       st.queue.pop_front();
@@ -81,33 +69,27 @@ void start_group(self_ptr self) {
       if (!p.result.succeeded)
         ++st.counters.conflicts;
       p.result.rev = st.rev;
-      st.applying.push_back(std::move(p));
+      if (p.token)
+        group->replies.push_back({std::move(p.token), std::move(p.result)});
+      else
+        st.applying.push_back(std::move(p));
     }
     if (group->ops.empty()) {  // nothing to apply: reads and failed compares
+      for (auto& r : group->replies)
+        r.token->complete(std::move(r.result));
       for (auto& p : st.applying)
         answer(p, std::move(p.result));
       st.applying.clear();
       continue;
     }
-    std::vector<bool> touched(st.shards.size(), false);
+    st.touched.assign(st.shards.size(), 0);
     for (const write_op& op : group->ops)
-      touched[op.shard] = true;
-    for (bool t : touched)
-      group->shards_touched += t ? 1 : 0;
+      group->shards_touched += st.touched[op.shard] == 0 ? (st.touched[op.shard] = 1) : 0;
     group->shards_pending.store(group->shards_touched);
-    st.acks_missing = group->shards_touched;
     st.group = group;
-    for (size_t i = 0; i < touched.size(); ++i) {
-      if (!touched[i])
-        continue;
-      self->request(st.shards[i], caf::infinite, apply_atom_v, st.group)
-        .then(
-          [self](revision) {
-            if (--self->state.acks_missing == 0)
-              group_applied(self);
-          },
-          [self](caf::error& err) { group_failed(self, err); });
-    }
+    for (size_t i = 0; i < st.touched.size(); ++i)
+      if (st.touched[i] != 0)
+        self->send(st.shards[i], apply_atom_v, st.group);
   }
 }
 
@@ -123,6 +105,8 @@ void enqueue(self_ptr self, pending_commit p) {
     try {
       start_group(self);
     } catch (const std::exception& e) {  // e.g. bad_alloc: answer, never die
+      // The group being built is dropped: its reply tokens answer errc::closed
+      // as they go; actor callers get the error.
       status failure{errc::io_error, std::string{"commit failed: "} + e.what()};
       for (auto& q : st.applying)
         answer(q, failure);
@@ -146,6 +130,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
       p.token = std::move(c.token);
       enqueue(self, std::move(p));
     },
+    [self](applied_atom, revision) { group_applied(self); },
     [self](txn_atom, txn_request& req) -> caf::result<txn_result> {
       pending_commit p;
       p.req = std::move(req);

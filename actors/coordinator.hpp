@@ -11,8 +11,10 @@
 //      compares are evaluated against the committed state plus the group's
 //      earlier changes, and its ops become changes.
 //   3. Every shard the group touches applies its part (in revision order).
-//   4. When all shards have acknowledged, every commit of the group is
-//      answered and the listeners get the group. The next group starts.
+//      The shard that applies the last part answers the embedded callers
+//      directly (one hop less) and sends `applied`.
+//   4. On `applied`, actor callers are answered, the listeners get the group,
+//      and the next group starts.
 #pragma once
 
 #include <deque>
@@ -37,9 +39,9 @@ struct coordinator_state {
   std::vector<shard_actor> shards;
   revision rev = 0;
   std::deque<pending_commit> queue;
-  std::vector<pending_commit> applying;  ///< the commits of `group`
+  std::vector<pending_commit> applying;  ///< actor commits of `group`
   group_ptr group;                       ///< the group shards are applying
-  uint32_t acks_missing = 0;
+  std::vector<uint8_t> touched;          ///< scratch: shards the group touches
   std::vector<change_listener> listeners;
   bool closing = false;
   std::vector<reply_token_ptr> close_waiters;

@@ -24,10 +24,11 @@ namespace moss {
 /// Receives every commit group, in revision order, after shards applied it.
 using change_listener = caf::typed_actor<caf::reacts_to<change_atom, group_ptr>>;
 
-/// Owns one shard of the keyspace: applies its part of each commit group (the
-/// reply is the group's last revision) and answers reads of its keys.
+/// Owns one shard of the keyspace: applies its part of each commit group
+/// (the shard applying the last part answers the group's embedded callers and
+/// tells the sender `applied`) and answers reads of its keys.
 using shard_actor = caf::typed_actor<
-  caf::replies_to<apply_atom, group_ptr>::with<revision>,
+  caf::reacts_to<apply_atom, group_ptr>,
   caf::replies_to<get_atom, std::string>::with<lookup_result>,
   caf::replies_to<exists_atom, std::string>::with<bool>>;
 
@@ -35,6 +36,7 @@ using shard_actor = caf::typed_actor<
 /// has shards apply each group, then answers and tells the listeners.
 using coordinator_actor = caf::typed_actor<
   caf::reacts_to<commit_atom, local_commit>,
+  caf::reacts_to<applied_atom, revision>,
   caf::replies_to<txn_atom, txn_request>::with<txn_result>,
   caf::reacts_to<subscribe_atom, change_listener>,
   caf::replies_to<stats_atom>::with<store_stats>,

@@ -1,9 +1,12 @@
 // The shard actor. Owns: shard `index` of the keyspace, whose engine it alone
 // writes. Receives: apply (from the coordinator), get and exists (from the
-// store). Sends: nothing but replies.
+// store). Sends: answers to the embedded callers of a group and `applied` to
+// the coordinator, when it applies a group's last part; replies to reads.
 #pragma once
 
 #include <memory>
+
+#include <caf/actor_cast.hpp>
 
 #include "actors/interfaces.hpp"
 #include "core/keyspace.hpp"

@@ -46,6 +46,10 @@ result<db> db::open(const options& opts) {
   p->cfg.set("scheduler.max-threads", threads);
   // Idle workers otherwise sleep in uninterruptible 50 us steps.
   p->cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  // Poll ~10,000 times (well under a millisecond) before sleeping on a
+  // condition variable: a wake-up costs 30-50 us here, and a sync writer's
+  // next commit usually comes within microseconds (p50 16 us -> 5.5 us).
+  p->cfg.set("work-stealing.aggressive-poll-attempts", int64_t{10'000});
   add_moss_types(p->cfg);
   p->sys = std::make_unique<caf::actor_system>(p->cfg);
   p->parts = start_store(*p->sys, opts);

@@ -37,6 +37,7 @@ public:
   /// The value without a check: only after ok() said true.
   T& operator*() & noexcept { return *std::get_if<0>(&v_); }
   const T& operator*() const& noexcept { return *std::get_if<0>(&v_); }
+  T&& operator*() && noexcept { return std::move(*std::get_if<0>(&v_)); }
   T* operator->() noexcept { return std::get_if<0>(&v_); }
   const T* operator->() const noexcept { return std::get_if<0>(&v_); }
 

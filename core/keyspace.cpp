@@ -131,7 +131,7 @@ size_t keyspace::memory_usage() const {
   return n;
 }
 
-void keyspace::apply(size_t index, const write_group& g) {
+bool keyspace::apply(size_t index, const write_group& g) {
   shard& s = *shards_[index];
   std::unique_lock lock(s.mu);
   for (const write_op& op : g.ops) {
@@ -142,13 +142,14 @@ void keyspace::apply(size_t index, const write_group& g) {
     else
       s.eng->erase(op.key);
   }
+  uint32_t before = g.shards_pending.fetch_sub(1, std::memory_order_acq_rel);
   if (g.shards_touched > 1) {
-    uint32_t before = g.shards_pending.fetch_sub(1, std::memory_order_acq_rel);
     if (before == g.shards_touched)
       partial_.fetch_add(1, std::memory_order_acq_rel);  // first part applied
     if (before == 1)
       partial_.fetch_sub(1, std::memory_order_acq_rel);  // last part applied
   }
+  return before == 1;
 }
 
 } // namespace moss

@@ -54,8 +54,9 @@ public:
 
   // -- writes, from the owning shard actor only -------------------------------
 
-  /// Applies the ops of `g` that belong to shard `shard`.
-  void apply(size_t shard, const write_group& g);
+  /// Applies the ops of `g` that belong to shard `shard`. Returns true for
+  /// the call that applied the group's last part: the group is then visible.
+  bool apply(size_t shard, const write_group& g);
 
 private:
   struct alignas(64) shard {

@@ -6,8 +6,8 @@
 namespace moss {
 
 std::optional<kv> commit_view::lookup(std::string_view key, bool with_value) const {
-  if (auto it = latest_.find(absl::string_view{key.data(), key.size()}); it != latest_.end()) {
-    const write_op& op = ops_[it->second];
+  if (auto it = latest_.find(key); it != latest_.end()) {
+    const write_op& op = ops_[*it];
     if (op.kind != change_kind::put || (op.meta.expiry != 0 && op.meta.expiry <= now_))
       return std::nullopt;
     return kv{op.key, with_value ? op.value : std::string{}, op.meta};
@@ -23,16 +23,20 @@ std::vector<std::string> commit_view::keys_with_prefix(std::string_view prefix) 
   if (latest_.empty())
     return keys;
   // Drop keys the group changed, then add back those it left alive.
-  std::erase_if(keys, [&](const std::string& k) { return latest_.contains(k); });
-  for (const auto& [key, index] : latest_)
+  std::erase_if(keys, [&](const std::string& k) { return latest_.contains(std::string_view{k}); });
+  for (uint32_t index : latest_) {
+    const std::string& key = ops_[index].key;
     if (key.starts_with(prefix) && lookup(key, false))
       keys.push_back(key);
+  }
   std::sort(keys.begin(), keys.end());
   return keys;
 }
 
 void commit_view::note(uint32_t index) {
-  latest_.insert_or_assign(ops_[index].key, index);
+  auto [it, inserted] = latest_.insert(index);
+  if (!inserted)  // same key, same hash: the slot may take the newer index
+    const_cast<uint32_t&>(*it) = index;
 }
 
 namespace {
@@ -83,14 +87,14 @@ write_op deletion(const keyspace& ks, revision rev, std::string key) {
 
 } // namespace
 
-txn_result evaluate_txn(const txn_request& req, revision rev, const keyspace& ks,
-                        commit_view& view, std::vector<write_op>& ops) {
+txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, commit_view& view,
+                        std::vector<write_op>& ops) {
   txn_result out;
   out.succeeded = std::all_of(req.compares.begin(), req.compares.end(),
                               [&](const compare& c) { return holds(c, view); });
-  const auto& branch = out.succeeded ? req.success : req.failure;
+  auto& branch = out.succeeded ? req.success : req.failure;
   out.results.reserve(branch.size());
-  for (const txn_op& op : branch) {
+  for (txn_op& op : branch) {
     op_result& res = out.results.emplace_back();
     res.kind = op.kind;
     switch (op.kind) {
@@ -108,8 +112,8 @@ txn_result evaluate_txn(const txn_request& req, revision rev, const keyspace& ks
         w.shard = static_cast<uint32_t>(ks.shard_of(op.key));
         w.rev = rev;
         w.existed = old.has_value();
-        w.key = op.key;
-        w.value = op.value;
+        w.key = std::move(op.key);
+        w.value = std::move(op.value);
         int64_t expiry = op.ttl_ns > 0 ? view.now() + op.ttl_ns : 0;
         w.meta = old ? record_meta{old->meta.create_rev, rev, old->meta.version + 1, expiry}
                      : record_meta{rev, rev, 1, expiry};

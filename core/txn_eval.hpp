@@ -8,7 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+#include <absl/hash/hash.h>
 
 #include "core/keyspace.hpp"
 #include "core/write_group.hpp"
@@ -34,16 +35,30 @@ public:
   int64_t now() const noexcept { return now_; }
 
 private:
+  // The group's latest change per key, as an index into ops_: hashed and
+  // compared by the op's key, so no key is copied.
+  struct by_key {
+    using is_transparent = void;
+    const std::vector<write_op>* ops;
+    std::string_view key(uint32_t i) const { return (*ops)[i].key; }
+    static std::string_view key(std::string_view k) { return k; }
+    size_t operator()(uint32_t i) const { return absl::Hash<std::string_view>{}(key(i)); }
+    size_t operator()(std::string_view k) const { return absl::Hash<std::string_view>{}(k); }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const { return key(a) == key(b); }
+  };
+
   const keyspace& ks_;
   const std::vector<write_op>& ops_;
   int64_t now_;
-  absl::flat_hash_map<std::string, uint32_t> latest_;  // key -> index into ops_
+  absl::flat_hash_set<uint32_t, by_key, by_key> latest_{0, by_key{&ops_}, by_key{&ops_}};
 };
 
 /// Evaluates `req` as the commit at revision `rev`: appends its changes to
 /// `ops` (noting each in `view`) and returns its result. A commit that changes
 /// nothing appends nothing; the caller then does not spend the revision.
-txn_result evaluate_txn(const txn_request& req, revision rev, const keyspace& ks,
-                        commit_view& view, std::vector<write_op>& ops);
+/// Keys and values of puts are moved out of `req`.
+txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, commit_view& view,
+                        std::vector<write_op>& ops);
 
 } // namespace moss

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/record_meta.hpp"
+#include "core/completion.hpp"
 
 namespace moss {
 
@@ -37,9 +38,18 @@ struct commit_span {
   uint32_t count = 0;
 };
 
+/// An embedded caller's commit: answered by the last shard to apply the group.
+struct local_reply {
+  reply_token_ptr token;
+  txn_result result;
+};
+
 struct write_group {
   std::vector<write_op> ops;
   std::vector<commit_span> commits;
+  /// Answers for embedded callers; only the shard that applies the group's
+  /// last part touches them (keyspace::apply tells it so).
+  mutable std::vector<local_reply> replies;
   uint32_t shards_touched = 0;  ///< distinct shards with ops in this group
   /// Shards that have not applied their part yet (see keyspace::apply).
   mutable std::atomic<uint32_t> shards_pending{0};

@@ -69,7 +69,8 @@ TEST_P(DbConcurrencyTest, ConcurrentIncrementsThroughTxNeverLoseAnUpdate) {
   for (auto& t : pool)
     t.join();
   int64_t total = 0;
-  for (auto& e : d.scan_prefix("counter/")->entries)
+  auto counters_now = d.scan_prefix("counter/");
+  for (auto& e : counters_now->entries)
     total += std::stoll(e.value);
   EXPECT_EQ(total, threads * per_thread);
 }
@@ -124,7 +125,8 @@ TEST_P(DbConcurrencyTest, BankTransfersKeepTheTotalForEveryReader) {
   auditor.join();
   EXPECT_GT(audits.load(), 0);
   int64_t total = 0;
-  for (auto& e : d.scan_prefix("acct/")->entries)
+  auto accounts_now = d.scan_prefix("acct/");
+  for (auto& e : accounts_now->entries)
     total += std::stoll(e.value);
   EXPECT_EQ(total, accounts * start);
 }
@@ -158,8 +160,9 @@ TEST_P(DbConcurrencyTest, ConcurrentWritersEndAtTheirModels) {
             v = d.get(key);  // read-your-writes once the futures are in
             auto it = model.find(key);
             ASSERT_EQ(v->has_value(), it != model.end());
-            if (it != model.end())
+            if (it != model.end()) {
               ASSERT_EQ(**v, it->second);
+            }
             break;
           }
           default:

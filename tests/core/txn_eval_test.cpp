@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 class TxnEvalTest : public ::testing::Test {
 protected:
   // Evaluates `req` as the next commit of the current group.
-  txn_result run(const txn_request& req) {
+  txn_result run(txn_request req) {
     size_t before = ops_.size();
     txn_result r = evaluate_txn(req, rev_ + 1, ks_, *view_, ops_);
     if (ops_.size() > before)
