@@ -51,7 +51,8 @@ void start_group(self_ptr self) {
   auto& st = self->state;
   while (!st.group && !st.queue.empty()) {
     auto group = std::make_shared<write_group>();
-    commit_view view{*st.ks, group->ops, st.ks->clock().now_ns()};
+    group->now = st.ks->clock().now_ns();
+    commit_view view{*st.ks, group->ops, group->now};
     size_t n = std::min(st.queue.size(), coordinator_state::max_group_commits);
     for (size_t i = 0; i < n; ++i) {
       pending_commit p = std::move(st.queue.front());

@@ -5,6 +5,7 @@
 //
 //   ./build/bench/db_bench [keys]
 #include <cstdlib>
+#include <deque>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -166,6 +167,23 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
       }
     });
     row("batched set (1000/commit)", b, mb, false);
+    x = 99;
+    auto mab = time_total(ops, [&](size_t count) {
+      std::deque<write_future> in_flight;  // overlap building, deciding and applying
+      for (size_t i = 0; i < count; i += 1000) {
+        batch bt;
+        for (size_t j = 0; j < 1000; ++j)
+          bt.set(pick(x), value);
+        in_flight.push_back(d.txn_async(bt.take()));
+        if (in_flight.size() == 4) {
+          (void) in_flight.front().get();
+          in_flight.pop_front();
+        }
+      }
+      for (auto& f : in_flight)
+        (void) f.get();
+    });
+    row("async batches (4 x 1000)", b, mab, false);
   }
   for (int threads : {1, 2}) {
     const size_t ops = 50'000;

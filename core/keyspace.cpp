@@ -137,10 +137,20 @@ bool keyspace::apply(size_t index, const write_group& g) {
   for (const write_op& op : g.ops) {
     if (op.shard != index)
       continue;
-    if (op.kind == change_kind::put)
-      s.eng->put(record::make(op.key, op.value, op.meta));
-    else
+    if (op.kind != change_kind::put) {
       s.eng->erase(op.key);
+      continue;
+    }
+    if (!op.resolved) {
+      const record* old = s.eng->find(op.key);
+      if (old != nullptr && live(*old, g.now)) {
+        record_meta before = old->meta();
+        resolve_put(op, &before);
+      } else {
+        resolve_put(op, nullptr);
+      }
+    }
+    s.eng->put(record::make(op.key, op.value, op.meta));
   }
   uint32_t before = g.shards_pending.fetch_sub(1, std::memory_order_acq_rel);
   if (g.shards_touched > 1) {

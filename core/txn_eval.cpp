@@ -6,16 +6,43 @@
 namespace moss {
 
 std::optional<kv> commit_view::lookup(std::string_view key, bool with_value) const {
-  if (auto it = latest_.find(key); it != latest_.end()) {
-    const write_op& op = ops_[*it];
-    if (op.kind != change_kind::put || (op.meta.expiry != 0 && op.meta.expiry <= now_))
-      return std::nullopt;
-    return kv{op.key, with_value ? op.value : std::string{}, op.meta};
+  auto it = latest_.find(key);
+  if (it == latest_.end()) {
+    std::optional<kv> e = ks_.get(key, with_value);
+    if (e && e->meta.expiry != 0 && e->meta.expiry <= now_)
+      return std::nullopt;  // the group's clock reading is the one that counts
+    return e;
   }
-  std::optional<kv> e = ks_.get(key, with_value);
-  if (e && e->meta.expiry != 0 && e->meta.expiry <= now_)
-    return std::nullopt;  // the group's clock reading is the one that counts
-  return e;
+  const write_op& op = ops_[*it];
+  if (op.kind != change_kind::put)
+    return std::nullopt;
+  if (!op.resolved) {
+    std::optional<kv> prior = before(*it, false);
+    resolve_put(op, prior ? &prior->meta : nullptr);
+  }
+  if (op.meta.expiry != 0 && op.meta.expiry <= now_)
+    return std::nullopt;
+  return kv{op.key, with_value ? op.value : std::string{}, op.meta};
+}
+
+std::optional<kv> commit_view::before(uint32_t index, bool with_value) const {
+  const write_op& op = ops_[index];
+  if (op.prev < 0) {
+    std::optional<kv> e = ks_.get(op.key, with_value);
+    if (e && e->meta.expiry != 0 && e->meta.expiry <= now_)
+      return std::nullopt;
+    return e;
+  }
+  const write_op& prior = ops_[static_cast<uint32_t>(op.prev)];
+  if (prior.kind != change_kind::put)
+    return std::nullopt;
+  if (!prior.resolved) {
+    std::optional<kv> older = before(static_cast<uint32_t>(op.prev), false);
+    resolve_put(prior, older ? &older->meta : nullptr);
+  }
+  if (prior.meta.expiry != 0 && prior.meta.expiry <= now_)
+    return std::nullopt;
+  return kv{prior.key, with_value ? prior.value : std::string{}, prior.meta};
 }
 
 std::vector<std::string> commit_view::keys_with_prefix(std::string_view prefix) const {
@@ -35,8 +62,10 @@ std::vector<std::string> commit_view::keys_with_prefix(std::string_view prefix) 
 
 void commit_view::note(uint32_t index) {
   auto [it, inserted] = latest_.insert(index);
-  if (!inserted)  // same key, same hash: the slot may take the newer index
+  if (!inserted) {  // same key, same hash: the slot may take the newer index
+    const_cast<write_op&>(ops_[index]).prev = static_cast<int32_t>(*it);
     const_cast<uint32_t&>(*it) = index;
+  }
 }
 
 namespace {
@@ -80,6 +109,7 @@ write_op deletion(const keyspace& ks, revision rev, std::string key) {
   op.shard = static_cast<uint32_t>(ks.shard_of(key));
   op.rev = rev;
   op.existed = true;
+  op.resolved = true;
   op.key = std::move(key);
   op.meta.mod_rev = rev;
   return op;
@@ -106,18 +136,16 @@ txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, comm
         break;
       }
       case op_kind::put: {
-        std::optional<kv> old = view.lookup(op.key, false);
+        // Blind: create revision, version and `existed` are resolved later
+        // (see write_op), so a put costs the coordinator no lookup.
         write_op w;
         w.kind = change_kind::put;
         w.shard = static_cast<uint32_t>(ks.shard_of(op.key));
         w.rev = rev;
-        w.existed = old.has_value();
         w.key = std::move(op.key);
         w.value = std::move(op.value);
-        int64_t expiry = op.ttl_ns > 0 ? view.now() + op.ttl_ns : 0;
-        w.meta = old ? record_meta{old->meta.create_rev, rev, old->meta.version + 1, expiry}
-                     : record_meta{rev, rev, 1, expiry};
-        res.found = w.existed;
+        w.meta.mod_rev = rev;
+        w.meta.expiry = op.ttl_ns > 0 ? view.now() + op.ttl_ns : 0;
         push(ops, view, std::move(w));
         break;
       }

@@ -23,13 +23,17 @@ public:
   commit_view(const keyspace& ks, const std::vector<write_op>& group_ops, int64_t now)
     : ks_(ks), ops_(group_ops), now_(now) {}
 
+  /// The entry as it was before group_ops[index] (nullopt: not live).
+  std::optional<kv> before(uint32_t index, bool with_value) const;
+
   /// The live entry under `key` as of the changes recorded so far.
   std::optional<kv> lookup(std::string_view key, bool with_value) const;
 
   /// Live keys starting with `prefix`, in order.
   std::vector<std::string> keys_with_prefix(std::string_view prefix) const;
 
-  /// Notes that group_ops[index] is the latest change to its key.
+  /// Notes that group_ops[index] is the latest change to its key (and links
+  /// it to the change it follows).
   void note(uint32_t index);
 
   int64_t now() const noexcept { return now_; }

@@ -21,15 +21,37 @@ enum class change_kind : uint8_t {
 };
 
 /// One change to one key.
+///
+/// A put is decided blind: the coordinator does not look up the entry it
+/// replaces. Its `meta` (create revision, version) and `existed` are resolved
+/// from the state before it, either by the coordinator when a later commit of
+/// the same group reads the key, or by the owning shard when it applies the
+/// op. Those three fields are therefore written by at most one shard, and
+/// read by anyone else only after the group is applied.
 struct write_op {
   change_kind kind = change_kind::put;
-  uint32_t shard = 0;  ///< the shard owning the key
-  revision rev = 0;    ///< the commit's revision
-  bool existed = false;  ///< the key existed before (put: update rather than create)
+  uint32_t shard = 0;   ///< the shard owning the key
+  revision rev = 0;     ///< the commit's revision
+  int32_t prev = -1;    ///< index of the group's previous change to this key
   std::string key;
-  std::string value;  ///< put: the new value
-  record_meta meta;   ///< put: the new entry's metadata
+  std::string value;    ///< put: the new value
+  mutable bool resolved = false;  ///< put: meta and existed are final
+  mutable bool existed = false;   ///< the key was live before this change
+  mutable record_meta meta;       ///< put: the entry's metadata (mod_rev, expiry set at once)
 };
+
+/// Resolves a put against the entry it replaces (null if none was live).
+inline void resolve_put(const write_op& op, const record_meta* before) noexcept {
+  op.existed = before != nullptr;
+  if (before != nullptr) {
+    op.meta.create_rev = before->create_rev;
+    op.meta.version = before->version + 1;
+  } else {
+    op.meta.create_rev = op.rev;
+    op.meta.version = 1;
+  }
+  op.resolved = true;
+}
 
 /// The ops of one commit: ops[first, first + count) at revision rev.
 struct commit_span {
@@ -45,6 +67,7 @@ struct local_reply {
 };
 
 struct write_group {
+  int64_t now = 0;  ///< the clock reading that decides what has expired
   std::vector<write_op> ops;
   std::vector<commit_span> commits;
   /// Answers for embedded callers; only the shard that applies the group's

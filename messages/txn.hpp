@@ -87,7 +87,7 @@ struct txn_request {
 /// The outcome of one op, in the order of the branch that ran.
 struct op_result {
   op_kind kind = op_kind::get;
-  bool found = false;  ///< get: the key exists; put/del: it existed before
+  bool found = false;  ///< get: the key exists; del/del_prefix: something was deleted
   uint64_t count = 0;  ///< keys deleted (del, del_prefix)
   kv entry;            ///< get: the entry
 };

@@ -24,6 +24,7 @@ protected:
   // Applies the group so far and starts a new one.
   void apply() {
     write_group g;
+    g.now = clock_->now_ns();
     g.ops = ops_;
     g.shards_touched = 1;  // applied by every shard below, one after another
     for (size_t i = 0; i < ks_.shard_count(); ++i)
@@ -39,15 +40,28 @@ protected:
   revision rev_ = 0;
 };
 
-TEST_F(TxnEvalTest, PutCreatesThenUpdatesWithVersionAndRevisions) {
-  auto r1 = run(txn_request::of(txn_op::put("k", "one")));
-  EXPECT_FALSE(r1.results[0].found);
+TEST_F(TxnEvalTest, PutsAreBlindAndTheApplyingShardResolvesTheirMetadata) {
+  run(txn_request::of(txn_op::put("k", "one")));
+  EXPECT_FALSE(ops_[0].resolved);  // the coordinator looked nothing up
   apply();
-  auto r2 = run(txn_request::of(txn_op::put("k", "two")));
-  EXPECT_TRUE(r2.results[0].found);
-  ASSERT_EQ(ops_.size(), 1u);
-  EXPECT_EQ(ops_[0].meta, (record_meta{1, 2, 2, 0}));
-  EXPECT_TRUE(ops_[0].existed);
+  EXPECT_EQ(ks_.get("k")->meta, (record_meta{1, 1, 1, 0}));
+  run(txn_request::of(txn_op::put("k", "two")));
+  apply();
+  EXPECT_EQ(ks_.get("k")->meta, (record_meta{1, 2, 2, 0}));
+}
+
+TEST_F(TxnEvalTest, AReadInTheSameGroupResolvesAChainOfBlindPuts) {
+  run(txn_request::of(txn_op::put("k", "one")));
+  apply();
+  run(txn_request::of(txn_op::put("k", "two")));
+  run(txn_request::of(txn_op::put("k", "three")));
+  auto got = run(txn_request::of(txn_op::get("k")));
+  EXPECT_EQ(got.results[0].entry.value, "three");
+  EXPECT_EQ(got.results[0].entry.meta, (record_meta{1, 3, 3, 0}));
+  EXPECT_TRUE(ops_[0].resolved && ops_[0].existed);
+  EXPECT_EQ(ops_[1].prev, 0);
+  apply();  // the shard keeps what the coordinator resolved
+  EXPECT_EQ(ks_.get("k")->meta, (record_meta{1, 3, 3, 0}));
 }
 
 TEST_F(TxnEvalTest, LaterCommitsOfAGroupSeeEarlierOnes) {
@@ -58,9 +72,9 @@ TEST_F(TxnEvalTest, LaterCommitsOfAGroupSeeEarlierOnes) {
   cas.failure.push_back(txn_op::get("k"));
   auto r = run(cas);
   EXPECT_TRUE(r.succeeded);
-  EXPECT_EQ(ops_.back().meta, (record_meta{1, 2, 2, 0}));
   auto get = run(txn_request::of(txn_op::get("k")));
   EXPECT_EQ(get.results[0].entry.value, "v2");
+  EXPECT_EQ(get.results[0].entry.meta, (record_meta{1, 2, 2, 0}));
   run(txn_request::of(txn_op::del("k")));
   EXPECT_FALSE(run(txn_request::of(txn_op::get("k"))).results[0].found);
 }
@@ -128,8 +142,8 @@ TEST_F(TxnEvalTest, PutOverAnExpiredKeyCreatesItAnew) {
   apply();  // a new group reads the clock again
   EXPECT_FALSE(run(txn_request::of(txn_op::get("k"))).results[0].found);
   run(txn_request::of(txn_op::put("k", "new")));
-  EXPECT_EQ(ops_.back().meta, (record_meta{2, 2, 1, 0}));
-  EXPECT_FALSE(ops_.back().existed);
+  apply();
+  EXPECT_EQ(ks_.get("k")->meta, (record_meta{2, 2, 1, 0}));
 }
 
 } // namespace
