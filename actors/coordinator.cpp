@@ -52,6 +52,7 @@ void start_group(self_ptr self) {
   while (!st.group && !st.queue.empty()) {
     auto group = std::make_shared<write_group>();
     group->now = st.ks->clock().now_ns();
+    group->capture_prev = st.capture_prev;
     commit_view view{*st.ks, group->ops, group->now};
     size_t n = std::min(st.queue.size(), coordinator_state::max_group_commits);
     for (size_t i = 0; i < n; ++i) {
@@ -140,8 +141,9 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
       enqueue(self, std::move(p));
       return promise;
     },
-    [self](subscribe_atom, change_listener& listener) {
+    [self](subscribe_atom, change_listener& listener, bool want_prev) {
       self->state.listeners.push_back(std::move(listener));
+      self->state.capture_prev = self->state.capture_prev || want_prev;
     },
     [self](stats_atom) -> store_stats {
       store_stats out = self->state.counters;

@@ -43,6 +43,7 @@ struct coordinator_state {
   group_ptr group;                       ///< the group shards are applying
   std::vector<uint8_t> touched;          ///< scratch: shards the group touches
   std::vector<change_listener> listeners;
+  bool capture_prev = false;  ///< some listener wants previous values
   bool closing = false;
   std::vector<reply_token_ptr> close_waiters;
   store_stats counters;

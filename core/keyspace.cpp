@@ -138,18 +138,27 @@ bool keyspace::apply(size_t index, const write_group& g) {
     if (op.shard != index)
       continue;
     if (op.kind != change_kind::put) {
-      s.eng->erase(op.key);
+      record_ptr gone = s.eng->erase(op.key);
+      if (g.capture_prev && gone && live(*gone, g.now))
+        op.prev_value.emplace(gone->value());
       continue;
     }
+    const record* old = nullptr;
+    if (!op.resolved || g.capture_prev) {
+      old = s.eng->find(op.key);
+      if (old != nullptr && !live(*old, g.now))
+        old = nullptr;
+    }
     if (!op.resolved) {
-      const record* old = s.eng->find(op.key);
-      if (old != nullptr && live(*old, g.now)) {
+      if (old != nullptr) {
         record_meta before = old->meta();
         resolve_put(op, &before);
       } else {
         resolve_put(op, nullptr);
       }
     }
+    if (g.capture_prev && old != nullptr)
+      op.prev_value.emplace(old->value());
     s.eng->put(record::make(op.key, op.value, op.meta));
   }
   uint32_t before = g.shards_pending.fetch_sub(1, std::memory_order_acq_rel);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct write_op {
   mutable bool resolved = false;  ///< put: meta and existed are final
   mutable bool existed = false;   ///< the key was live before this change
   mutable record_meta meta;       ///< put: the entry's metadata (mod_rev, expiry set at once)
+  /// The value the key had before this change, when the group asked for
+  /// previous values (write_group::capture_prev) and the key was live.
+  mutable std::optional<std::string> prev_value;
 };
 
 /// Resolves a put against the entry it replaces (null if none was live).
@@ -68,6 +72,7 @@ struct local_reply {
 
 struct write_group {
   int64_t now = 0;  ///< the clock reading that decides what has expired
+  bool capture_prev = false;  ///< shards record each op's previous value
   std::vector<write_op> ops;
   std::vector<commit_span> commits;
   /// Answers for embedded callers; only the shard that applies the group's

@@ -84,16 +84,19 @@ TEST_F(StoreActorsTest, CommitsQueuedWhileAGroupIsAppliedGoTogether) {
 TEST_F(StoreActorsTest, ListenersGetEveryCommitOnceInRevisionOrder) {
   std::vector<revision> seen;
   std::vector<std::string> keys;
+  std::vector<std::string> prevs;
   auto listener = sys_->spawn([&](change_listener::pointer) -> change_listener::behavior_type {
     return {[&](change_atom, const group_ptr& g) {
       for (const auto& c : g->commits) {
         seen.push_back(c.rev);
-        for (uint32_t i = c.first; i < c.first + c.count; ++i)
+        for (uint32_t i = c.first; i < c.first + c.count; ++i) {
           keys.push_back(g->ops[i].key);
+          prevs.push_back(g->ops[i].prev_value.value_or("-"));
+        }
       }
     }};
   });
-  caf::anon_send(parts_.coordinator, subscribe_atom_v, listener);
+  caf::anon_send(parts_.coordinator, subscribe_atom_v, listener, true);
   sched_->run();
   commit(txn_request::of(txn_op::put("a", "1")));
   sched_->run();
@@ -105,6 +108,7 @@ TEST_F(StoreActorsTest, ListenersGetEveryCommitOnceInRevisionOrder) {
   sched_->run();
   EXPECT_EQ(seen, (std::vector<revision>{1, 2, 3}));
   EXPECT_EQ(keys, (std::vector<std::string>{"a", "x", "y", "a", "z"}));
+  EXPECT_EQ(prevs, (std::vector<std::string>{"-", "-", "-", "1", "-"}));
   caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
 }
 
