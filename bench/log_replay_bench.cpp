@@ -44,7 +44,7 @@ void write_log(moss::file_system& fs, const std::string& path, uint64_t n) {
     check(writer.add_record_with(rev, moss::log_format::record_type::commit,
                                  [&](std::string& out) {
                                    moss::encode_op_count(out, 1);
-                                   moss::encode_put(out, std::string_view(key, 10), value, 0);
+                                   moss::encode_put(out, std::string_view(key, 10), value, 0, rev, 1);
                                  }),
           "add_record");
     if (rev % 1000 == 0)

@@ -28,11 +28,13 @@ void encode_op_count(std::string& out, uint32_t op_count) {
 }
 
 void encode_put(std::string& out, std::string_view key, std::string_view value,
-                int64_t expiry) {
+                int64_t expiry, uint64_t create_rev, uint64_t version) {
   out.push_back(static_cast<char>(wal_op_kind::put));
   put_length_prefixed(out, key);
   put_length_prefixed(out, value);
   put_fixed64(out, static_cast<uint64_t>(expiry));
+  put_varint64(out, create_rev);
+  put_varint64(out, version);
 }
 
 void encode_del(std::string& out, std::string_view key) {
@@ -49,7 +51,9 @@ void encode_commit(std::string& out, std::span<const wal_op_view> ops) {
   encode_op_count(out, static_cast<uint32_t>(ops.size()));
   for (const wal_op_view& op : ops) {
     switch (op.kind) {
-      case wal_op_kind::put: encode_put(out, op.key, op.value, op.expiry); break;
+      case wal_op_kind::put:
+        encode_put(out, op.key, op.value, op.expiry, op.create_rev, op.version);
+        break;
       case wal_op_kind::del: encode_del(out, op.key); break;
       case wal_op_kind::expire: encode_expire(out, op.key); break;
     }
@@ -85,6 +89,8 @@ status decode_commit(std::string_view payload, std::vector<wal_op_view>& ops) {
       if (!in.read_fixed64(expiry))
         return malformed(i, count, in.offset(), "expiry runs past the end");
       op.expiry = static_cast<int64_t>(expiry);
+      if (!in.read_varint64(op.create_rev) || !in.read_varint64(op.version))
+        return malformed(i, count, in.offset(), "revisions run past the end");
     }
     ops.push_back(op);
   }

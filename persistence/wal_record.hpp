@@ -3,7 +3,10 @@
 //
 //   varint32 op count, then per op:
 //     u8 kind | varint32 key length | key | (put only:) varint32 value length |
-//     value | i64 expiry deadline (ns since the Unix epoch, 0 = none)
+//     value | i64 expiry deadline (ns since the Unix epoch, 0 = none) |
+//     varint64 create revision | varint64 version
+// A put carries the entry's whole metadata (its mod revision is the record's
+// revision), so replay installs entries exactly as they were.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +32,8 @@ struct wal_op_view {
   std::string_view key;
   std::string_view value;  ///< empty unless kind is put
   int64_t expiry = 0;      ///< absolute deadline in ns since the epoch, 0 = none
+  uint64_t create_rev = 0; ///< put only: revision that created the key
+  uint64_t version = 0;    ///< put only: writes since creation, this one included
 
   friend bool operator==(const wal_op_view&, const wal_op_view&) = default;
 };
@@ -38,7 +43,8 @@ struct wal_op_view {
 void encode_op_count(std::string& out, uint32_t op_count);
 
 /// Appends a put op.
-void encode_put(std::string& out, std::string_view key, std::string_view value, int64_t expiry);
+void encode_put(std::string& out, std::string_view key, std::string_view value, int64_t expiry,
+                uint64_t create_rev, uint64_t version);
 
 /// Appends a delete op.
 void encode_del(std::string& out, std::string_view key);

@@ -97,12 +97,12 @@ TEST_F(LogTest, EncodedInPlaceRecordsMatchCopiedOnes) {
   log_writer w(std::move(f));
   ASSERT_TRUE(w.add_record_with(1, record_type::commit, [](std::string& out) {
                  encode_op_count(out, 1);
-                 encode_put(out, "key", "value", 0);
+                 encode_put(out, "key", "value", 0, 1, 1);
                }).is_ok());
   ASSERT_TRUE(w.close().is_ok());
   std::string payload;
   encode_op_count(payload, 1);
-  encode_put(payload, "key", "value", 0);
+  encode_put(payload, "key", "value", 0, 1, 1);
   std::string expected;
   append_record(expected, record_type::commit, 1, payload);
   EXPECT_EQ(test::read_file(fs_, path_), expected);

@@ -27,7 +27,8 @@ inline std::string commit_payload(uint64_t rev) {
       case 1: encode_expire(out, key); break;
       default:
         encode_put(out, key, std::string(rev % 13, static_cast<char>(0xf0 + j)),
-                   rev % 5 == 0 ? 1'700'000'000'000'000'000 + int64_t(rev) : 0);
+                   rev % 5 == 0 ? 1'700'000'000'000'000'000 + int64_t(rev) : 0, rev / 2 + 1,
+                   rev % 7 + 1);
     }
   }
   return out;

@@ -85,7 +85,7 @@ TEST(WalRecordTest, PiecewiseEncodingMatchesWholeEncoding) {
   std::vector<wal_op_view> ops = {{wal_op_kind::put, "k", "v", 9}, {wal_op_kind::del, "d", "", 0}};
   encode_commit(whole, ops);
   encode_op_count(pieces, 2);
-  encode_put(pieces, "k", "v", 9);
+  encode_put(pieces, "k", "v", 9, 0, 0);
   encode_del(pieces, "d");
   EXPECT_EQ(pieces, "prefix" + whole);
 }
