@@ -1,6 +1,8 @@
-// The coordinator's behavior: grouping, evaluation, application, answers.
+// The coordinator's behavior: grouping, evaluation, application, durability,
+// answers, compaction.
 #include "actors/coordinator.hpp"
 
+#include "actors/snapshot_child.hpp"
 #include "core/txn_eval.hpp"
 #include "messages/errors.hpp"
 
@@ -21,27 +23,80 @@ void answer(pending_commit& p, txn_outcome outcome) {
   }
 }
 
+void answer_all(std::vector<reply_token_ptr>& tokens, const txn_outcome& outcome) {
+  for (auto& t : tokens)
+    t->complete(outcome);
+  tokens.clear();
+}
+
+bool idle(const coordinator_state& st) {
+  return !st.group && st.queue.empty() && st.awaiting.empty();
+}
+
+// Close: once every accepted commit is applied (and durable), flush the log.
 void finish_close_if_idle(self_ptr self) {
   auto& st = self->state;
-  if (!st.closing || st.group || !st.queue.empty())
+  if (!st.closing || !idle(st) || st.close_waiters.empty())
     return;
-  for (auto& token : st.close_waiters)
-    token->complete(txn_result{});
+  auto waiters = std::move(st.close_waiters);
   st.close_waiters.clear();
+  if (!st.wal) {
+    answer_all(waiters, txn_result{});
+    return;
+  }
+  self->request(st.wal, caf::infinite, flush_atom_v)
+    .then([waiters](bool ok) mutable {
+            answer_all(waiters, ok ? txn_outcome{txn_result{}}
+                                   : txn_outcome{status{errc::write_failed, "the log could not be flushed"}});
+          },
+          [waiters](caf::error& err) mutable { answer_all(waiters, to_status(err)); });
+}
+
+// Forks the snapshot writer at the current revision (between groups only).
+void start_compaction(self_ptr self) {
+  auto& st = self->state;
+  if (!st.compaction_wanted || st.compacting || st.group)
+    return;
+  st.compaction_wanted = false;
+  if (!st.wal || !st.failed.is_ok()) {
+    status why = st.wal ? st.failed : status{errc::invalid_argument, "an in-memory store has no log to compact"};
+    answer_all(st.compact_waiters, why);
+    return;
+  }
+  auto pid = fork_snapshot_writer(*st.ks, *st.fs, st.dir, st.rev);
+  if (!pid) {
+    answer_all(st.compact_waiters, pid.error());
+    return;
+  }
+  st.compacting = true;
+  st.compact_running = std::move(st.compact_waiters);
+  st.compact_waiters.clear();
+  self->send(st.wal, rotate_atom_v, st.rev, static_cast<int32_t>(*pid));
 }
 
 void start_group(self_ptr self);
 
-// Step 4: every shard has applied the group (embedded callers are answered).
+// Step 4: every shard has applied the group.
 void group_applied(self_ptr self) {
   auto& st = self->state;
   group_ptr group = std::move(st.group);
-  for (auto& p : st.applying)
-    answer(p, std::move(p.result));
+  if (st.wal)
+    self->send(st.wal, append_atom_v, group);
+  if (group->hold_replies) {
+    undurable_group wait;
+    wait.rev = group->last_rev();
+    wait.replies = std::move(group->replies);
+    wait.commits = std::move(st.applying);
+    st.awaiting.push_back(std::move(wait));
+  } else {
+    for (auto& p : st.applying)
+      answer(p, std::move(p.result));
+  }
   st.applying.clear();
   for (auto& listener : st.listeners)
     self->send(listener, change_atom_v, group);
   ++st.counters.groups;
+  start_compaction(self);
   start_group(self);
   finish_close_if_idle(self);
 }
@@ -50,9 +105,16 @@ void group_applied(self_ptr self) {
 void start_group(self_ptr self) {
   auto& st = self->state;
   while (!st.group && !st.queue.empty()) {
+    if (!st.failed.is_ok()) {  // the log failed: no more writes
+      for (auto& p : st.queue)
+        answer(p, st.failed);
+      st.queue.clear();
+      return;
+    }
     auto group = std::make_shared<write_group>();
     group->now = st.ks->clock().now_ns();
     group->capture_prev = st.capture_prev;
+    group->hold_replies = st.wal && st.policy == fsync_policy::always;
     commit_view view{*st.ks, group->ops, group->now};
     size_t n = std::min(st.queue.size(), coordinator_state::max_group_commits);
     for (size_t i = 0; i < n; ++i) {
@@ -102,6 +164,10 @@ void enqueue(self_ptr self, pending_commit p) {
     answer(p, status{errc::closed, "the store is closing"});
     return;
   }
+  if (!st.failed.is_ok()) {
+    answer(p, st.failed);
+    return;
+  }
   st.queue.push_back(std::move(p));
   if (!st.group) {
     try {
@@ -117,13 +183,47 @@ void enqueue(self_ptr self, pending_commit p) {
   }
 }
 
+// Under `always`: groups up to `rev` are durable; answer them.
+void groups_durable(self_ptr self, revision rev) {
+  auto& st = self->state;
+  while (!st.awaiting.empty() && st.awaiting.front().rev <= rev) {
+    undurable_group& g = st.awaiting.front();
+    for (auto& r : g.replies)
+      r.token->complete(std::move(r.result));
+    for (auto& p : g.commits)
+      answer(p, std::move(p.result));
+    st.awaiting.pop_front();
+  }
+  finish_close_if_idle(self);
+}
+
+void log_failed(self_ptr self, const std::string& why) {
+  auto& st = self->state;
+  if (st.failed.is_ok())
+    st.failed = status{errc::write_failed,
+                       "the log failed (" + why + "); the store refuses writes, reads go on"};
+  for (auto& g : st.awaiting) {
+    for (auto& r : g.replies)
+      r.token->complete(st.failed);
+    for (auto& p : g.commits)
+      answer(p, st.failed);
+  }
+  st.awaiting.clear();
+  finish_close_if_idle(self);
+}
+
 } // namespace
 
-coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr<keyspace> ks,
-                                                  std::vector<shard_actor> shards) {
+coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_config config) {
   auto& st = self->state;
-  st.ks = std::move(ks);
-  st.shards = std::move(shards);
+  st.ks = std::move(config.ks);
+  st.shards = std::move(config.shards);
+  st.rev = config.rev;
+  st.wal = std::move(config.wal);
+  st.wal_stats = std::move(config.wal_stats);
+  st.policy = config.policy;
+  st.fs = config.fs;
+  st.dir = std::move(config.dir);
   st.counters.shards = st.shards.size();
   return {
     [self](commit_atom, local_commit& c) {
@@ -146,16 +246,44 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, std::shared_ptr
       self->state.capture_prev = self->state.capture_prev || want_prev;
     },
     [self](stats_atom) -> store_stats {
-      store_stats out = self->state.counters;
-      out.rev = self->state.rev;
-      out.keys = self->state.ks->size();
-      out.memory_bytes = self->state.ks->memory_usage();
+      auto& st = self->state;
+      store_stats out = st.counters;
+      out.rev = st.rev;
+      out.keys = st.ks->size();
+      out.memory_bytes = st.ks->memory_usage();
+      if (st.wal_stats) {
+        out.log_bytes = st.wal_stats->log_bytes.load(std::memory_order_relaxed);
+        out.snapshot_rev = st.wal_stats->snapshot_rev.load(std::memory_order_relaxed);
+        out.fsyncs = st.wal_stats->fsyncs.load(std::memory_order_relaxed);
+        out.compactions = st.wal_stats->compactions.load(std::memory_order_relaxed);
+        out.torn_tails = st.wal_stats->torn_tails.load(std::memory_order_relaxed);
+        out.expired_at_open = st.wal_stats->expired_at_open.load(std::memory_order_relaxed);
+      }
       return out;
     },
-    [self](close_atom, local_close& c) {
+    [self](close_atom, local_ack& c) {
       self->state.closing = true;
       self->state.close_waiters.push_back(std::move(c.token));
       finish_close_if_idle(self);
+    },
+    [self](durable_atom, revision rev) { groups_durable(self, rev); },
+    [self](wal_fail_atom, const std::string& why) { log_failed(self, why); },
+    [self](compact_atom) {
+      self->state.compaction_wanted = true;
+      start_compaction(self);
+    },
+    [self](compact_atom, local_ack& c) {
+      self->state.compact_waiters.push_back(std::move(c.token));
+      self->state.compaction_wanted = true;
+      start_compaction(self);
+    },
+    [self](compacted_atom, revision, bool ok, const std::string& why) {
+      auto& st = self->state;
+      st.compacting = false;
+      answer_all(st.compact_running,
+                 ok ? txn_outcome{txn_result{}}
+                    : txn_outcome{status{errc::io_error, "compaction failed: " + why}});
+      start_compaction(self);  // one more was asked for meanwhile
     },
   };
 }

@@ -1,8 +1,10 @@
 // The transaction coordinator: the single serializer of commits. Owns: the
 // current revision, the queue of commits waiting for the next group, the group
-// being applied, and the change listeners. Receives: commit (facade), txn
-// (store), subscribe, stats, close. Sends: apply to shards, change to
-// listeners, outcomes to reply tokens and response promises.
+// being applied, the applied groups waiting for their fsync, the change
+// listeners, and the decision to compact. Receives: commit (facade), txn
+// (store), subscribe, stats, close, compact; durable, wal_fail, compacted
+// (from the WAL). Sends: apply to shards, append/flush/rotate to the WAL,
+// change to listeners, outcomes to reply tokens and response promises.
 //
 // A commit's path:
 //   1. It joins the queue. If no group is being applied, a group starts now;
@@ -12,9 +14,10 @@
 //      earlier changes, and its ops become changes.
 //   3. Every shard the group touches applies its part (in revision order).
 //      The shard that applies the last part answers the embedded callers
-//      directly (one hop less) and sends `applied`.
-//   4. On `applied`, actor callers are answered, the listeners get the group,
-//      and the next group starts.
+//      directly (unless the fsync policy is `always`) and sends `applied`.
+//   4. On `applied`: the group goes to the WAL (its metadata is final now),
+//      actor callers are answered (under `always`: when the WAL says the
+//      group is durable), listeners get the group, and the next group starts.
 #pragma once
 
 #include <deque>
@@ -22,7 +25,9 @@
 #include <vector>
 
 #include "actors/interfaces.hpp"
+#include "actors/wal_writer.hpp"
 #include "core/keyspace.hpp"
+#include "core/options.hpp"
 
 namespace moss {
 
@@ -34,10 +39,40 @@ struct pending_commit {
   txn_result result;
 };
 
+/// An applied group whose answers wait for its fsync (policy always).
+struct undurable_group {
+  revision rev = 0;
+  std::vector<local_reply> replies;
+  std::vector<pending_commit> commits;
+};
+
+/// What a coordinator starts with.
+struct coordinator_config {
+  std::shared_ptr<keyspace> ks;
+  std::vector<shard_actor> shards;
+  revision rev = 0;                        ///< the last revision recovered
+  wal_actor wal;                           ///< null: the store is in memory only
+  std::shared_ptr<wal_counters> wal_stats;
+  fsync_policy policy = fsync_policy::every_second;
+  file_system* fs = nullptr;
+  std::string dir;
+};
+
 struct coordinator_state {
   std::shared_ptr<keyspace> ks;
   std::vector<shard_actor> shards;
   revision rev = 0;
+  wal_actor wal;
+  std::shared_ptr<wal_counters> wal_stats;
+  fsync_policy policy = fsync_policy::every_second;
+  file_system* fs = nullptr;
+  std::string dir;
+  status failed;                         ///< the log failed: writes are refused
+  std::deque<undurable_group> awaiting;  ///< applied, waiting for `durable`
+  bool compaction_wanted = false;
+  bool compacting = false;
+  std::vector<reply_token_ptr> compact_waiters;  ///< for the next compaction
+  std::vector<reply_token_ptr> compact_running;  ///< for the one in progress
   std::deque<pending_commit> queue;
   std::vector<pending_commit> applying;  ///< actor commits of `group`
   group_ptr group;                       ///< the group shards are applying
@@ -55,6 +90,6 @@ struct coordinator_state {
 
 coordinator_actor::behavior_type
 coordinator_impl(coordinator_actor::stateful_pointer<coordinator_state> self,
-                 std::shared_ptr<keyspace> ks, std::vector<shard_actor> shards);
+                 coordinator_config config);
 
 } // namespace moss

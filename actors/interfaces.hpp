@@ -32,6 +32,17 @@ using shard_actor = caf::typed_actor<
   caf::replies_to<get_atom, std::string>::with<lookup_result>,
   caf::replies_to<exists_atom, std::string>::with<bool>>;
 
+/// Owns the log on disk: appends each applied commit group (one record per
+/// commit), fsyncs by policy (answering `durable` to the coordinator), and
+/// rotates segments and switches the manifest around a compaction.
+using wal_actor = caf::typed_actor<
+  caf::reacts_to<append_atom, group_ptr>,
+  caf::reacts_to<sync_atom>,
+  caf::reacts_to<tick_atom>,
+  caf::replies_to<flush_atom>::with<bool>,
+  caf::reacts_to<rotate_atom, revision, int32_t>,
+  caf::reacts_to<snap_done_atom, revision, bool>>;
+
 /// The single serializer of commits: assigns revisions, evaluates compares,
 /// has shards apply each group, then answers and tells the listeners.
 using coordinator_actor = caf::typed_actor<
@@ -40,7 +51,12 @@ using coordinator_actor = caf::typed_actor<
   caf::replies_to<txn_atom, txn_request>::with<txn_result>,
   caf::reacts_to<subscribe_atom, change_listener, bool>,  ///< bool: wants previous values
   caf::replies_to<stats_atom>::with<store_stats>,
-  caf::reacts_to<close_atom, local_close>>;
+  caf::reacts_to<close_atom, local_ack>,
+  caf::reacts_to<durable_atom, revision>,                         ///< from the WAL
+  caf::reacts_to<wal_fail_atom, std::string>,                     ///< from the WAL
+  caf::reacts_to<compact_atom>,                                   ///< the WAL asks
+  caf::reacts_to<compact_atom, local_ack>,                        ///< the facade asks
+  caf::reacts_to<compacted_atom, revision, bool, std::string>>;  ///< from the WAL
 
 /// The public face of a store, for CAF actors in this process or on other nodes.
 using store_actor = caf::typed_actor<

@@ -13,8 +13,9 @@ shard_actor::behavior_type shard_impl(shard_actor::stateful_pointer<shard_state>
         return;
       // The whole group is visible now: answer embedded callers first (their
       // latency), then let the coordinator start the next group.
-      for (local_reply& r : group->replies)
-        r.token->complete(std::move(r.result));
+      if (!group->hold_replies)
+        for (local_reply& r : group->replies)
+          r.token->complete(std::move(r.result));
       auto coordinator = caf::actor_cast<coordinator_actor>(self->current_sender());
       self->send(coordinator, applied_atom_v, group->last_rev());
     },

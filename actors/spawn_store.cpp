@@ -3,9 +3,13 @@
 
 #include <thread>
 
+#include <cstdio>
+
 #include "actors/coordinator.hpp"
 #include "actors/shard.hpp"
 #include "actors/store.hpp"
+#include "actors/wal_writer.hpp"
+#include "core/recovery.hpp"
 #include "messages/errors.hpp"
 
 namespace moss {
@@ -15,19 +19,63 @@ void add_moss_types(caf::actor_system_config& cfg) {
   cfg.add_error_category(caf::atom("moss"), render_error);
 }
 
-store_parts start_store(caf::actor_system& sys, const options& opts) {
+result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   size_t n = opts.shards != 0 ? opts.shards : std::max(1u, std::thread::hardware_concurrency());
   store_parts parts;
   parts.ks = std::make_shared<keyspace>(opts.engine, n, opts.clock);
+  coordinator_config config;
+  config.ks = parts.ks;
+  config.policy = opts.fsync;
+  if (!opts.dir.empty()) {
+    // 1. Recover the directory into the keyspace before any actor runs.
+    file_system& fs = opts.fs != nullptr ? *opts.fs : default_file_system();
+    auto setup = std::make_shared<wal_setup>();
+    auto recovered = recover(fs, opts.dir, *parts.ks, setup->lock);
+    if (!recovered)
+      return recovered.error();
+    if (!recovered->tail_report.empty())
+      std::fprintf(stderr, "mossdb: %s: torn log tail truncated: %s\n", opts.dir.c_str(),
+                   recovered->tail_report.c_str());
+    // 2. The WAL writer takes the directory over, on its own thread.
+    setup->fs = &fs;
+    setup->dir = opts.dir;
+    setup->files = recovered->files;
+    setup->last_rev = recovered->last_rev;
+    setup->next_segment = recovered->next_segment;
+    setup->snapshot_bytes = recovered->snapshot_bytes;
+    setup->log_bytes = recovered->log_bytes;
+    setup->policy = opts.fsync;
+    setup->compact_ratio = opts.compact_ratio;
+    setup->compact_min_bytes = opts.compact_min_bytes;
+    setup->counters = std::make_shared<wal_counters>();
+    setup->counters->snapshot_rev = recovered->files.snapshot_revision;
+    setup->counters->log_bytes = recovered->log_bytes;
+    setup->counters->torn_tails = recovered->truncations;
+    setup->counters->expired_at_open = recovered->expired_dropped;
+    config.rev = recovered->last_rev;
+    config.wal_stats = setup->counters;
+    config.fs = &fs;
+    config.dir = opts.dir;
+    parts.wal = sys.spawn<caf::detached>(wal_impl, setup);
+    config.wal = parts.wal;
+  }
+  // 3. Shards, the coordinator, and the store in front of them.
   for (size_t i = 0; i < n; ++i)
     parts.shards.push_back(sys.spawn(shard_impl, parts.ks, i));
-  parts.coordinator = sys.spawn(coordinator_impl, parts.ks, parts.shards);
+  config.shards = parts.shards;
+  parts.coordinator = sys.spawn(coordinator_impl, config);
   parts.store = sys.spawn(store_impl, parts.ks, parts.shards, parts.coordinator, opts.limit);
+  if (parts.wal)
+    caf::actor_cast<caf::actor>(parts.store)->attach_functor(
+      [wal = parts.wal](const caf::error&) { caf::anon_send_exit(wal, caf::exit_reason::user_shutdown); });
   return parts;
 }
 
-store_actor spawn_store(caf::actor_system& sys, const options& opts) {
-  return start_store(sys, opts).store;
+result<store_actor> spawn_store(caf::actor_system& sys, const options& opts) {
+  auto parts = start_store(sys, opts);
+  if (!parts)
+    return parts.error();
+  return parts->store;
 }
 
 } // namespace moss

@@ -10,6 +10,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "actors/interfaces.hpp"
+#include "common/result.hpp"
 #include "core/keyspace.hpp"
 #include "core/options.hpp"
 
@@ -24,14 +25,16 @@ struct store_parts {
   store_actor store;
   coordinator_actor coordinator;
   std::vector<shard_actor> shards;
+  wal_actor wal;  ///< null for an in-memory store
   std::shared_ptr<keyspace> ks;
 };
 
-/// Spawns shards, coordinator and store. Sending the store an exit message
-/// stops all of them.
-store_parts start_store(caf::actor_system& sys, const options& opts);
+/// Recovers `opts.dir` (if set), then spawns the WAL writer, shards,
+/// coordinator and store. Sending the store an exit message stops all of
+/// them. Fails with errc::locked, errc::corruption or errc::io_error.
+result<store_parts> start_store(caf::actor_system& sys, const options& opts);
 
 /// Spawns a store and returns its public actor.
-store_actor spawn_store(caf::actor_system& sys, const options& opts = {});
+result<store_actor> spawn_store(caf::actor_system& sys, const options& opts = {});
 
 } // namespace moss

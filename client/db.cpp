@@ -52,7 +52,10 @@ result<db> db::open(const options& opts) {
   p->cfg.set("work-stealing.aggressive-poll-attempts", int64_t{10'000});
   add_moss_types(p->cfg);
   p->sys = std::make_unique<caf::actor_system>(p->cfg);
-  p->parts = start_store(*p->sys, opts);
+  auto parts = start_store(*p->sys, opts);
+  if (!parts)
+    return parts.error();  // ~impl stops the system: no actor was spawned
+  p->parts = std::move(*parts);
   p->ks = p->parts.ks;
   return db{std::move(p)};
 }
@@ -92,7 +95,7 @@ status db::impl::shutdown() {
   // 1. Let the coordinator finish every commit it accepted.
   auto drained = std::make_shared<reply_slot>();
   caf::anon_send(parts.coordinator, close_atom_v,
-                 local_close{std::make_shared<reply_token>(drained)});
+                 local_ack{std::make_shared<reply_token>(drained)});
   drained->wait();
   // 2. Stop the actors (the store is linked to the others), then the system.
   caf::anon_send_exit(parts.store, caf::exit_reason::user_shutdown);
@@ -217,6 +220,23 @@ result<scan_result> db::scan(const scan_request& req) const {
   if (auto st = validate_scan(req, impl_->opts.limit); !st)
     return st;
   return impl_->ks->scan(req);
+}
+
+status db::compact() {
+  auto done = std::make_shared<reply_slot>();
+  {
+    std::shared_lock lock(impl_->life);
+    if (impl_->closed)
+      return closed_error();
+    caf::anon_send(impl_->parts.coordinator, compact_atom_v,
+                   local_ack{std::make_shared<reply_token>(done)});
+  }
+  auto& r = done->wait();
+  return r ? status::ok() : r.error();
+}
+
+result<repair_report> repair(const std::string& dir) {
+  return repair(default_file_system(), dir);
 }
 
 result<store_stats> db::stats() const {

@@ -19,6 +19,7 @@
 #include "client/write_future.hpp"
 #include "common/result.hpp"
 #include "core/options.hpp"
+#include "core/recovery.hpp"
 #include "messages/scan.hpp"
 #include "messages/stats.hpp"
 #include "messages/txn.hpp"
@@ -95,6 +96,10 @@ public:
   // -- the store --------------------------------------------------------------
 
   result<store_stats> stats() const;
+  /// Writes a snapshot at the current revision and drops the log before it;
+  /// reads and writes go on meanwhile. Returns when the new snapshot is in
+  /// place (errc::invalid_argument for an in-memory store).
+  status compact();
   /// Finishes accepted writes and stops the store. Later calls fail with
   /// errc::closed; closing twice is harmless.
   status close();
@@ -106,6 +111,10 @@ private:
   explicit db(std::unique_ptr<impl> p);
   std::unique_ptr<impl> impl_;
 };
+
+/// Cuts the log of the (closed) store in `dir` back to its longest valid
+/// prefix, so a store whose log is damaged before its tail opens again.
+result<repair_report> repair(const std::string& dir);
 
 /// The handle a closure transaction reads and writes through. Reads record
 /// the revision they saw; writes are buffered (and seen by later reads of the

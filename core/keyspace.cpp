@@ -131,6 +131,44 @@ size_t keyspace::memory_usage() const {
   return n;
 }
 
+void keyspace::restore(std::string_view key, std::string_view value, const record_meta& meta) {
+  shard& s = *shards_[shard_of(key)];
+  std::unique_lock lock(s.mu);
+  s.eng->put(record::make(key, value, meta));
+}
+
+void keyspace::restore_erase(std::string_view key) {
+  shard& s = *shards_[shard_of(key)];
+  std::unique_lock lock(s.mu);
+  s.eng->erase(key);
+}
+
+size_t keyspace::drop_expired(int64_t now) {
+  size_t dropped = 0;
+  for (auto& s : shards_) {
+    std::unique_lock lock(s->mu);
+    std::vector<std::string> expired;
+    s->eng->for_each([&](const record& r) {
+      if (!live(r, now))
+        expired.emplace_back(r.key());
+      return true;
+    });
+    for (auto& key : expired)
+      s->eng->erase(key);
+    dropped += expired.size();
+  }
+  return dropped;
+}
+
+void keyspace::for_each_unlocked(record_visitor fn) const {
+  for (const auto& s : shards_) {
+    bool go_on = true;
+    s->eng->for_each([&](const record& r) { return go_on = fn(r); });
+    if (!go_on)
+      return;
+  }
+}
+
 bool keyspace::apply(size_t index, const write_group& g) {
   shard& s = *shards_[index];
   std::unique_lock lock(s.mu);

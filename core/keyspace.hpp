@@ -58,6 +58,18 @@ public:
   /// the call that applied the group's last part: the group is then visible.
   bool apply(size_t shard, const write_group& g);
 
+  // -- recovery and snapshots: only while no shard actor writes -------------
+
+  /// Installs an entry exactly as recovered from a snapshot or the log.
+  void restore(std::string_view key, std::string_view value, const record_meta& meta);
+  /// Removes an entry while recovering.
+  void restore_erase(std::string_view key);
+  /// Removes entries whose deadline is at or before `now`; returns how many.
+  size_t drop_expired(int64_t now);
+  /// Visits every entry, shard by shard, taking no locks: for a forked
+  /// snapshot writer, where no other thread exists.
+  void for_each_unlocked(record_visitor fn) const;
+
 private:
   struct alignas(64) shard {
     std::unique_ptr<engine> eng;

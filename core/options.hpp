@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "core/time_source.hpp"
 #include "engine/engine.hpp"
@@ -17,7 +19,25 @@ struct limits {
   size_t max_ops_per_txn = 1u << 20;      ///< ops plus compares in one transaction
 };
 
+/// When the log is made durable.
+enum class fsync_policy : uint8_t {
+  always,        ///< a write is acknowledged only after the fsync covering it
+  every_second,  ///< the log is written per commit group and fsynced once a second
+  never,         ///< the log is written per commit group; the OS decides when it hits disk
+};
+
+class file_system;
+
 struct options {
+  /// Data directory (created if missing); empty keeps the store in memory only.
+  std::string dir;
+  fsync_policy fsync = fsync_policy::every_second;
+  /// Compact automatically when the log exceeds the snapshot by this ratio...
+  double compact_ratio = 1.0;
+  /// ...and is at least this large.
+  uint64_t compact_min_bytes = 64ull << 20;
+  /// The file layer (tests inject faults); null = the real one.
+  file_system* fs = nullptr;
   engine_kind engine = engine_kind::radix;  ///< radix: ordered scans; hash: fastest point reads
   size_t shards = 0;                        ///< keyspace shards; 0 = hardware threads
   size_t threads = 0;                       ///< embedded only: CAF worker threads; 0 = hardware threads

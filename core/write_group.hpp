@@ -73,6 +73,9 @@ struct local_reply {
 struct write_group {
   int64_t now = 0;  ///< the clock reading that decides what has expired
   bool capture_prev = false;  ///< shards record each op's previous value
+  /// Shards leave `replies` alone: the coordinator answers once the log is
+  /// durable (fsync policy always).
+  bool hold_replies = false;
   std::vector<write_op> ops;
   std::vector<commit_span> commits;
   /// Answers for embedded callers; only the shard that applies the group's

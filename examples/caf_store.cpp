@@ -16,7 +16,12 @@ int main() {
   caf::actor_system_config cfg;
   moss::add_moss_types(cfg);  // message types and the "moss" error category
   caf::actor_system sys{cfg};
-  moss::store_actor store = moss::spawn_store(sys, moss::options{});
+  auto spawned = moss::spawn_store(sys, moss::options{});
+  if (!spawned) {
+    std::cerr << "cannot start the store: " << spawned.error().to_string() << "\n";
+    return 1;
+  }
+  moss::store_actor store = *spawned;
 
   {
     // A blocking caller (a plain thread). Destroy it before the system goes.

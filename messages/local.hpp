@@ -16,14 +16,14 @@ struct local_commit {
   reply_token_ptr token;
 };
 
-/// A request to finish pending commits and stop taking new ones; the token
-/// completes once every accepted commit is done.
-struct local_close {
+/// A request from the embedded facade answered through a token: close
+/// (finish accepted commits, make them durable, take no new ones) or compact.
+struct local_ack {
   reply_token_ptr token;
 };
 
 } // namespace moss
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_commit)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_close)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_ack)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::group_ptr)

@@ -15,11 +15,18 @@ struct store_stats {
   uint64_t commits = 0;       ///< commits that wrote something
   uint64_t groups = 0;        ///< commit groups applied (commits / groups = batching)
   uint64_t conflicts = 0;     ///< transactions whose compares failed
+  uint64_t log_bytes = 0;     ///< bytes of log after the base snapshot
+  revision snapshot_rev = 0;  ///< revision of the base snapshot (0: none)
+  uint64_t fsyncs = 0;        ///< log fsyncs since open
+  uint64_t compactions = 0;   ///< snapshots written since open
+  uint64_t torn_tails = 0;    ///< torn log tails cut off at open
+  uint64_t expired_at_open = 0;  ///< entries dropped at open because they had expired
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, store_stats& x) {
-  return f(x.keys, x.rev, x.memory_bytes, x.shards, x.commits, x.groups, x.conflicts);
+  return f(x.keys, x.rev, x.memory_bytes, x.shards, x.commits, x.groups, x.conflicts, x.log_bytes,
+           x.snapshot_rev, x.fsyncs, x.compactions, x.torn_tails, x.expired_at_open);
 }
 
 } // namespace moss

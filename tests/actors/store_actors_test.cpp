@@ -26,7 +26,7 @@ protected:
     options opts;
     opts.shards = 3;
     opts.limit.max_value_size = 16;
-    parts_ = start_store(*sys_, opts);
+    parts_ = std::move(*start_store(*sys_, opts));
   }
 
   ~StoreActorsTest() override {
@@ -154,7 +154,7 @@ TEST_F(StoreActorsTest, CloseFinishesAcceptedCommitsAndRefusesLaterOnes) {
   auto before = commit(txn_request::of(txn_op::put("a", "1")));
   auto closed = std::make_shared<reply_slot>();
   caf::anon_send(parts_.coordinator, close_atom_v,
-                 local_close{std::make_shared<reply_token>(closed)});
+                 local_ack{std::make_shared<reply_token>(closed)});
   auto after = commit(txn_request::of(txn_op::put("b", "2")));
   sched_->run();
   ASSERT_TRUE(before->ready() && closed->ready() && after->ready());

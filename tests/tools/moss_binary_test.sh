@@ -4,6 +4,8 @@
 # Usage: moss_binary_test.sh PATH/TO/moss
 moss="$1"
 failures=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 # check NAME EXPECTED_CODE EXPECTED_OUTPUT ACTUAL_CODE ACTUAL_OUTPUT
 check() {
@@ -14,7 +16,7 @@ check() {
   fi
 }
 
-out=$(printf 'set a 1\nset "b c" "x\\x00y"\nget a\nscan ""\nget missing\n' | "$moss" ./unused-dir 2>&1)
+out=$(printf 'set a 1\nset "b c" "x\\x00y"\nget a\nscan ""\nget missing\n' | "$moss" "$tmp/s1" 2>&1)
 check stdin 0 'OK
 OK
 1
@@ -22,14 +24,14 @@ a 1
 "b c" "x\x00y"
 (nil)' $? "$out"
 
-out=$(printf 'set a 1\nget\nset b 2\n' | "$moss" 2>&1)
+out=$(printf 'set a 1\nget\nset b 2\n' | "$moss" "$tmp/s2" 2>&1)
 check stdin-usage-error 2 'OK
 error: usage: expected: get KEY (line 2)' $? "$out"
 
-out=$("$moss" -c 'set a 1 ttl 0s' -c 'set b 2' 2>&1 </dev/null)
+out=$("$moss" "$tmp/s3" -c 'set a 1 ttl 0s' -c 'set b 2' 2>&1 </dev/null)
 check c-store-error 1 'error: invalid_argument: a TTL must be positive, got 0 ns' $? "$out"
 
-out=$("$moss" -c 'batch set a 1, set b 2' -c 'txn if value(a) = 1 then get b else get a' \
+out=$("$moss" "$tmp/s4" -c 'batch set a 1, set b 2' -c 'txn if value(a) = 1 then get b else get a' \
   2>&1 </dev/null)
 check c-txn 0 'OK rev 1
 success rev 1
@@ -37,6 +39,10 @@ get b 2' $? "$out"
 
 "$moss" --help >/dev/null 2>&1
 check help 0 '' $? ''
+
+"$moss" "$tmp/s5" -c 'set kept "across runs"' >/dev/null 2>&1 </dev/null
+out=$("$moss" "$tmp/s5" -c 'get kept' 2>&1 </dev/null)
+check persists 0 '"across runs"' $? "$out"
 
 "$moss" --bogus >/dev/null 2>&1
 check bad-option 2 '' $? ''

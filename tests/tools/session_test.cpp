@@ -101,11 +101,9 @@ TEST(ShellCliTest, BadArgumentsAreErrors) {
   EXPECT_EQ(parse_cli(two).error().message(), "more than one DIR: a and b");
 }
 
-TEST(ShellCliTest, BannerSaysTheStoreIsInMemory) {
-  static_assert(!store_uses_dir, "update this test when the store opens DIR");
+TEST(ShellCliTest, BannerNamesTheStoreDirectory) {
   std::string b = banner_text("./moss-data");
-  EXPECT_NE(b.find("in memory"), std::string::npos);
-  EXPECT_NE(b.find("./moss-data is not used yet"), std::string::npos);
+  EXPECT_NE(b.find("Store: ./moss-data"), std::string::npos);
 }
 
 } // namespace

@@ -38,7 +38,6 @@ std::string usage_text() {
          "The mossdb shell. Opens the store in DIR (default ./moss-data) and runs\n"
          "commands: each -c COMMAND in order, else the lines of stdin when it is not\n"
          "a terminal, else interactively. Type 'help' in the shell for commands.\n"}
-         + (store_uses_dir ? "" : "Note: the store is in memory for now; DIR is not used yet.\n")
          + "\n"
            "Exit status: 0 when every command succeeded, 1 when the store reported\n"
            "an error, 2 for a usage or syntax error. Without a terminal the shell\n"
@@ -47,17 +46,13 @@ std::string usage_text() {
 
 std::string banner_text(const std::string& dir) {
   std::string out = "moss, the mossdb shell. Type 'help' for commands, 'quit' to leave.\n";
-  if (store_uses_dir)
-    out += "Store: " + dir + "\n";
-  else
-    out += "The store is in memory: " + dir
-           + " is not used yet (persistence is coming), and data is lost on exit.\n";
+  out += "Store: " + dir + "\n";
   return out;
 }
 
 moss::options store_options(const std::string& dir) {
   moss::options opts;
-  (void) dir;  // persistence: make this `opts.dir = dir;` and set store_uses_dir in cli.hpp
+  opts.dir = dir;
   return opts;
 }
 

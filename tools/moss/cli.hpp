@@ -24,14 +24,10 @@ result<cli_config> parse_cli(std::span<const char* const> args);
 std::string usage_text();
 
 /// What the interactive shell prints first: how to get help and where the
-/// data lives (for now: in memory, not in `dir`).
+/// data lives.
 std::string banner_text(const std::string& dir);
 
-/// True once store_options() hands the directory to the store.
-inline constexpr bool store_uses_dir = false;
-
-/// The options the shell opens its store with. The facade has no data
-/// directory yet, so `dir` is unused and the store lives in memory.
+/// The options the shell opens its store with: the store in `dir`.
 moss::options store_options(const std::string& dir);
 
 } // namespace moss::shell

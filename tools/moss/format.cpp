@@ -46,7 +46,13 @@ void print_stats(std::ostream& out, const store_stats& s) {
       << "shards " << s.shards << '\n'
       << "commits " << s.commits << '\n'
       << "groups " << s.groups << '\n'
-      << "conflicts " << s.conflicts << '\n';
+      << "conflicts " << s.conflicts << '\n'
+      << "log_bytes " << s.log_bytes << '\n'
+      << "snapshot_revision " << s.snapshot_rev << '\n'
+      << "fsyncs " << s.fsyncs << '\n'
+      << "compactions " << s.compactions << '\n'
+      << "torn_tails " << s.torn_tails << '\n'
+      << "expired_at_open " << s.expired_at_open << '\n';
 }
 
 } // namespace moss::shell

@@ -1,0 +1,50 @@
+// Opening a data directory: take its lock, load the base snapshot, replay the
+// log segments after it into the keyspace, truncate a torn tail, and report.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+#include "core/keyspace.hpp"
+#include "persistence/dir_lock.hpp"
+#include "persistence/file.hpp"
+#include "persistence/manifest.hpp"
+
+namespace moss {
+
+/// What recovery found and did.
+struct recovery_info {
+  manifest files;                 ///< the manifest as recovered (segments all exist)
+  revision last_rev = 0;          ///< the last revision recovered
+  uint64_t snapshot_entries = 0;  ///< entries loaded from the snapshot
+  uint64_t snapshot_bytes = 0;    ///< size of the snapshot file
+  uint64_t records = 0;           ///< log records replayed
+  uint64_t log_bytes = 0;         ///< bytes of the segments after the snapshot
+  uint64_t truncations = 0;       ///< torn tails cut off (0 or 1)
+  uint64_t dropped_bytes = 0;     ///< bytes those tails held
+  std::string tail_report;        ///< "wal-000003.log: cut 17 bytes at offset 4096 (record cut short)"
+  uint64_t expired_dropped = 0;   ///< entries already expired at open
+  uint64_t next_segment = 1;      ///< sequence number for the next new segment
+};
+
+/// Recovers the store in `dir` (created if missing) into the empty `ks`.
+/// Takes the directory's lock into `lock`. Damage before the log's tail
+/// fails with errc::corruption naming the file and offset (see repair).
+result<recovery_info> recover(file_system& fs, const std::string& dir, keyspace& ks,
+                              dir_lock& lock);
+
+/// What repair did to a data directory.
+struct repair_report {
+  uint64_t kept_records = 0;     ///< records in the segments left
+  revision last_rev = 0;         ///< last revision left
+  uint64_t cut_bytes = 0;        ///< bytes removed from the log
+  uint64_t dropped_segments = 0; ///< whole segments dropped after a cut
+  std::string detail;            ///< human-readable account
+};
+
+/// Cuts the log of the store in `dir` back to its longest valid prefix: the
+/// damaged segment is truncated at its first bad record and later segments
+/// are dropped from the manifest (their revisions would leave a gap).
+result<repair_report> repair(file_system& fs, const std::string& dir);
+
+} // namespace moss
