@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -18,6 +19,7 @@ public:
     std::string name = "moss-test";
     if (auto* info = ::testing::UnitTest::GetInstance()->current_test_info())
       name = std::string(info->test_suite_name()) + "." + info->name();
+    std::replace(name.begin(), name.end(), '/', '_');  // parameterized test names
     std::string tmpl = std::string(base && *base ? base : "/tmp") + "/" + name + "-XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr)
       ADD_FAILURE() << "mkdtemp(" << tmpl << ") failed";
