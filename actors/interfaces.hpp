@@ -64,6 +64,33 @@ using store_actor = caf::typed_actor<
   caf::replies_to<exists_atom, std::string>::with<bool>,
   caf::replies_to<scan_atom, scan_request>::with<scan_result>,
   caf::replies_to<txn_atom, txn_request>::with<txn_result>,
-  caf::replies_to<stats_atom>::with<store_stats>>;
+  caf::replies_to<stats_atom>::with<store_stats>,
+  caf::replies_to<watch_atom, watch_request, watch_subscriber>::with<watch_created>,
+  caf::reacts_to<unwatch_atom, watch_id>,
+  caf::reacts_to<watch_ack_atom, watch_id, uint64_t>>;
+
+// -- watch ---------------------------------------------------------------------
+//
+//   store/facade --watch(request, subscriber)--> hub --batch/end--> subscriber
+//   coordinator --change--> hub;   subscriber --ack(consumed)/unwatch--> hub
+//
+// A subscriber (`watch_subscriber`, declared in messages/watch_subscriber.hpp
+// for the type-ID block) gets watch_batch messages, whole commits in revision
+// order, then one watch_end. It acknowledges the total number of items it has
+// consumed (events, and progress notices: batches without events); the hub
+// cancels a watch with errc::overflow when more than its queue limit is
+// unacknowledged.
+
+/// Owns every watcher: answers `watch` with the watch's id and start revision
+/// (or errc::compacted carrying the oldest available revision, see
+/// compact_revision_of), takes `unwatch` and acks, and ticks itself for
+/// progress notices. Also a change_listener of the coordinator.
+using watch_hub_actor = caf::typed_actor<
+  caf::reacts_to<change_atom, group_ptr>,
+  caf::replies_to<watch_atom, watch_request, watch_subscriber>::with<watch_created>,
+  caf::reacts_to<unwatch_atom, watch_id>,
+  caf::reacts_to<watch_ack_atom, watch_id, uint64_t>,  ///< items consumed in total
+  caf::replies_to<stats_atom>::with<watch_stats>,
+  caf::reacts_to<progress_atom, uint64_t>>;            ///< its own tick (generation)
 
 } // namespace moss

@@ -8,6 +8,7 @@
 #include "actors/coordinator.hpp"
 #include "actors/shard.hpp"
 #include "actors/store.hpp"
+#include "actors/watch_hub.hpp"
 #include "actors/wal_writer.hpp"
 #include "core/recovery.hpp"
 #include "messages/errors.hpp"
@@ -64,7 +65,10 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     parts.shards.push_back(sys.spawn(shard_impl, parts.ks, i));
   config.shards = parts.shards;
   parts.coordinator = sys.spawn(coordinator_impl, config);
-  parts.store = sys.spawn(store_impl, parts.ks, parts.shards, parts.coordinator, opts.limit);
+  parts.hub = spawn_watch_hub(sys, parts.coordinator,
+                              watch_config{.max_key_size = opts.limit.max_key_size}, config.rev);
+  parts.store = sys.spawn(store_impl, parts.ks, parts.shards, parts.coordinator, parts.hub,
+                          opts.limit);
   if (parts.wal)
     caf::actor_cast<caf::actor>(parts.store)->attach_functor(
       [wal = parts.wal](const caf::error&) { caf::anon_send_exit(wal, caf::exit_reason::user_shutdown); });

@@ -26,11 +26,12 @@ struct store_parts {
   coordinator_actor coordinator;
   std::vector<shard_actor> shards;
   wal_actor wal;  ///< null for an in-memory store
+  watch_hub_actor hub;
   std::shared_ptr<keyspace> ks;
 };
 
 /// Recovers `opts.dir` (if set), then spawns the WAL writer, shards,
-/// coordinator and store. Sending the store an exit message stops all of
+/// coordinator, watch hub and store. Sending the store an exit message stops all of
 /// them. Fails with errc::locked, errc::corruption or errc::io_error.
 result<store_parts> start_store(caf::actor_system& sys, const options& opts);
 

@@ -2,6 +2,7 @@
 #include "actors/store.hpp"
 
 #include "core/validate.hpp"
+#include "core/watch_registry.hpp"
 #include "messages/errors.hpp"
 
 namespace moss {
@@ -9,16 +10,19 @@ namespace moss {
 store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state> self,
                                       std::shared_ptr<keyspace> ks,
                                       std::vector<shard_actor> shards,
-                                      coordinator_actor coordinator, limits lim) {
+                                      coordinator_actor coordinator, watch_hub_actor hub,
+                                      limits lim) {
   auto& st = self->state;
   st.ks = std::move(ks);
   st.shards = std::move(shards);
   st.coordinator = std::move(coordinator);
+  st.hub = std::move(hub);
   st.lim = lim;
   // The store's exit stops the whole store.
   self->link_to(st.coordinator);
   for (auto& s : st.shards)
     self->link_to(s);
+  self->link_to(st.hub);
   return {
     [self](get_atom, std::string& key) -> caf::result<lookup_result> {
       auto& st = self->state;
@@ -46,6 +50,16 @@ store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state>
     },
     [self](stats_atom) -> caf::result<store_stats> {
       return self->delegate(self->state.coordinator, stats_atom_v);
+    },
+    [self](watch_atom, watch_request& req,
+           watch_subscriber& sub) -> caf::result<watch_created> {
+      if (auto v = validate_watch(req, self->state.lim.max_key_size); !v)
+        return to_error(v);
+      return self->delegate(self->state.hub, watch_atom_v, std::move(req), std::move(sub));
+    },
+    [self](unwatch_atom, watch_id id) { self->send(self->state.hub, unwatch_atom_v, id); },
+    [self](watch_ack_atom, watch_id id, uint64_t consumed) {
+      self->send(self->state.hub, watch_ack_atom_v, id, consumed);
     },
   };
 }

@@ -15,7 +15,7 @@ status to_status(const caf::error& err) {
   if (err.category() == caf::atom("moss")) {
     std::string msg;
     const caf::message& ctx = err.context();
-    if (ctx.match_elements<std::string>())
+    if (!ctx.empty() && ctx.match_element<std::string>(0))  // details may follow it
       msg = ctx.get_as<std::string>(0);
     return {static_cast<errc>(err.code()), std::move(msg)};
   }
@@ -31,7 +31,7 @@ status to_status(const caf::error& err) {
 std::string render_error(uint8_t code, caf::atom_value, const caf::message& context) {
   std::string out = "moss: ";
   out += to_string(static_cast<errc>(code));
-  if (context.match_elements<std::string>()) {
+  if (!context.empty() && context.match_element<std::string>(0)) {
     out += " (";
     out += context.get_as<std::string>(0);
     out += ")";

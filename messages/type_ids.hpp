@@ -12,6 +12,8 @@
 #include "messages/scan.hpp"
 #include "messages/stats.hpp"
 #include "messages/txn.hpp"
+#include "messages/watch.hpp"
+#include "messages/watch_subscriber.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(moss, caf::first_custom_type_id)
 
@@ -48,5 +50,17 @@ CAF_BEGIN_TYPE_ID_BLOCK(moss, caf::first_custom_type_id)
   CAF_ADD_ATOM(moss, moss, change_atom, "change")
   CAF_ADD_ATOM(moss, moss, subscribe_atom, "subscribe")
   CAF_ADD_ATOM(moss, moss, close_atom, "close")
+
+  CAF_ADD_TYPE_ID(moss, (moss::watch_event))
+  CAF_ADD_TYPE_ID(moss, (moss::watch_request))
+  CAF_ADD_TYPE_ID(moss, (moss::watch_created))
+  CAF_ADD_TYPE_ID(moss, (moss::watch_batch))
+  CAF_ADD_TYPE_ID(moss, (moss::watch_end))
+  CAF_ADD_TYPE_ID(moss, (moss::watch_stats))
+  CAF_ADD_TYPE_ID(moss, (moss::watch_subscriber))
+  CAF_ADD_ATOM(moss, moss, watch_atom, "watch")
+  CAF_ADD_ATOM(moss, moss, unwatch_atom, "unwatch")
+  CAF_ADD_ATOM(moss, moss, watch_ack_atom, "watch_ack")
+  CAF_ADD_ATOM(moss, moss, progress_atom, "progress")
 
 CAF_END_TYPE_ID_BLOCK(moss)
