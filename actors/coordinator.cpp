@@ -30,13 +30,46 @@ void answer_all(std::vector<reply_token_ptr>& tokens, const txn_outcome& outcome
 }
 
 bool idle(const coordinator_state& st) {
-  return !st.group && st.queue.empty() && st.awaiting.empty();
+  return !st.group && st.queue.empty() && st.awaiting.empty() && st.to_log.empty()
+         && st.logs_in_flight == 0;
+}
+
+// How soon the applied groups must go to the WAL.
+enum class log_urgency {
+  soon,    ///< under `always` now, else at the next tick (1 ms): a burst of
+           ///< commits costs one wake-up of the WAL thread
+  now,     ///< the tick is here
+  forced,  ///< close or compaction: even with a batch in flight
+};
+
+// Hands the applied groups to the WAL, one batch in flight at a time (`durable`
+// brings us back), so a batch holds everything applied while the last one
+// was written and fsynced.
+void hand_to_log(self_ptr self, log_urgency urgency) {
+  auto& st = self->state;
+  if (st.to_log.empty())
+    return;
+  if (st.logs_in_flight > 0 && urgency != log_urgency::forced)
+    return;
+  if (urgency == log_urgency::soon && st.policy != fsync_policy::always) {
+    if (!st.log_timer) {
+      st.log_timer = true;
+      self->delayed_send(self, std::chrono::milliseconds(1), tick_atom_v);
+    }
+    return;
+  }
+  ++st.logs_in_flight;
+  self->send(st.wal, append_atom_v, log_batch{std::exchange(st.to_log, {})});
 }
 
 // Close: once every accepted commit is applied (and durable), flush the log.
 void finish_close_if_idle(self_ptr self) {
   auto& st = self->state;
-  if (!st.closing || !idle(st) || st.close_waiters.empty())
+  if (!st.closing || st.close_waiters.empty())
+    return;
+  if (!st.group && st.queue.empty())
+    hand_to_log(self, log_urgency::forced);  // no waiting for the tick at close
+  if (!idle(st))
     return;
   auto waiters = std::move(st.close_waiters);
   st.close_waiters.clear();
@@ -63,6 +96,7 @@ void start_compaction(self_ptr self) {
     answer_all(st.compact_waiters, why);
     return;
   }
+  hand_to_log(self, log_urgency::forced);  // records up to st.rev go before the rotation
   auto pid = fork_snapshot_writer(*st.ks, *st.fs, st.dir, st.rev);
   if (!pid) {
     answer_all(st.compact_waiters, pid.error());
@@ -81,13 +115,9 @@ void group_applied(self_ptr self) {
   auto& st = self->state;
   group_ptr group = std::move(st.group);
   if (st.wal)
-    self->send(st.wal, append_atom_v, group);
+    st.to_log.push_back(group);
   if (group->hold_replies) {
-    undurable_group wait;
-    wait.rev = group->last_rev();
-    wait.replies = std::move(group->replies);
-    wait.commits = std::move(st.applying);
-    st.awaiting.push_back(std::move(wait));
+    st.awaiting.push_back({group, std::move(st.applying)});
   } else {
     for (auto& p : st.applying)
       answer(p, std::move(p.result));
@@ -97,6 +127,7 @@ void group_applied(self_ptr self) {
     self->send(listener, change_atom_v, group);
   ++st.counters.groups;
   start_compaction(self);
+  hand_to_log(self, log_urgency::soon);
   start_group(self);
   finish_close_if_idle(self);
 }
@@ -183,17 +214,19 @@ void enqueue(self_ptr self, pending_commit p) {
   }
 }
 
-// Under `always`: groups up to `rev` are durable; answer them.
-void groups_durable(self_ptr self, revision rev) {
+// The WAL wrote (under `always`: and fsynced) a batch ending at `rev`; it
+// answered that batch's embedded callers, and actor callers are answered here.
+void batch_logged(self_ptr self, revision rev) {
   auto& st = self->state;
-  while (!st.awaiting.empty() && st.awaiting.front().rev <= rev) {
-    undurable_group& g = st.awaiting.front();
-    for (auto& r : g.replies)
-      r.token->complete(std::move(r.result));
-    for (auto& p : g.commits)
+  if (st.logs_in_flight > 0)
+    --st.logs_in_flight;
+  while (!st.awaiting.empty() && st.awaiting.front().group->last_rev() <= rev) {
+    for (auto& p : st.awaiting.front().commits)
       answer(p, std::move(p.result));
     st.awaiting.pop_front();
   }
+  start_compaction(self);
+  hand_to_log(self, log_urgency::soon);
   finish_close_if_idle(self);
 }
 
@@ -202,13 +235,16 @@ void log_failed(self_ptr self, const std::string& why) {
   if (st.failed.is_ok())
     st.failed = status{errc::write_failed,
                        "the log failed (" + why + "); the store refuses writes, reads go on"};
+  // Nothing after the failure is durable: answer everyone still waiting.
   for (auto& g : st.awaiting) {
-    for (auto& r : g.replies)
+    for (auto& r : g.group->replies)
       r.token->complete(st.failed);
     for (auto& p : g.commits)
       answer(p, st.failed);
   }
   st.awaiting.clear();
+  st.to_log.clear();
+  st.logs_in_flight = 0;
   finish_close_if_idle(self);
 }
 
@@ -266,7 +302,11 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       self->state.close_waiters.push_back(std::move(c.token));
       finish_close_if_idle(self);
     },
-    [self](durable_atom, revision rev) { groups_durable(self, rev); },
+    [self](durable_atom, revision rev) { batch_logged(self, rev); },
+    [self](tick_atom) {
+      self->state.log_timer = false;
+      hand_to_log(self, log_urgency::now);
+    },
     [self](wal_fail_atom, const std::string& why) { log_failed(self, why); },
     [self](compact_atom) {
       self->state.compaction_wanted = true;

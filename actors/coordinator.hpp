@@ -39,10 +39,10 @@ struct pending_commit {
   txn_result result;
 };
 
-/// An applied group whose answers wait for its fsync (policy always).
+/// An applied group whose answers wait for its fsync (policy always): the WAL
+/// answers the group's embedded callers; the coordinator answers `commits`.
 struct undurable_group {
-  revision rev = 0;
-  std::vector<local_reply> replies;
+  group_ptr group;
   std::vector<pending_commit> commits;
 };
 
@@ -69,6 +69,9 @@ struct coordinator_state {
   std::string dir;
   status failed;                         ///< the log failed: writes are refused
   std::deque<undurable_group> awaiting;  ///< applied, waiting for `durable`
+  std::vector<group_ptr> to_log;         ///< applied groups for the next log batch
+  uint32_t logs_in_flight = 0;           ///< batches sent to the WAL, not yet durable
+  bool log_timer = false;                ///< a tick is armed to send `to_log`
   bool compaction_wanted = false;
   bool compacting = false;
   std::vector<reply_token_ptr> compact_waiters;  ///< for the next compaction

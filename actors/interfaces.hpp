@@ -32,12 +32,12 @@ using shard_actor = caf::typed_actor<
   caf::replies_to<get_atom, std::string>::with<lookup_result>,
   caf::replies_to<exists_atom, std::string>::with<bool>>;
 
-/// Owns the log on disk: appends each applied commit group (one record per
-/// commit), fsyncs by policy (answering `durable` to the coordinator), and
-/// rotates segments and switches the manifest around a compaction.
+/// Owns the log on disk: appends batches of applied commit groups (one record
+/// per commit) with one write, fsyncs by policy, answers `durable` (under
+/// `always` after the fsync, and it answers the embedded callers itself),
+/// and rotates segments and switches the manifest around a compaction.
 using wal_actor = caf::typed_actor<
-  caf::reacts_to<append_atom, group_ptr>,
-  caf::reacts_to<sync_atom>,
+  caf::reacts_to<append_atom, log_batch>,
   caf::reacts_to<tick_atom>,
   caf::replies_to<flush_atom>::with<bool>,
   caf::reacts_to<rotate_atom, revision, int32_t>,
@@ -56,7 +56,8 @@ using coordinator_actor = caf::typed_actor<
   caf::reacts_to<wal_fail_atom, std::string>,                     ///< from the WAL
   caf::reacts_to<compact_atom>,                                   ///< the WAL asks
   caf::reacts_to<compact_atom, local_ack>,                        ///< the facade asks
-  caf::reacts_to<compacted_atom, revision, bool, std::string>>;  ///< from the WAL
+  caf::reacts_to<compacted_atom, revision, bool, std::string>,  ///< from the WAL
+  caf::reacts_to<tick_atom>>;                                     ///< time to hand the WAL its batch
 
 /// The public face of a store, for CAF actors in this process or on other nodes.
 using store_actor = caf::typed_actor<

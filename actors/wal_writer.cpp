@@ -52,20 +52,18 @@ void encode_commit_ops(std::string& out, const write_group& g, const commit_span
   }
 }
 
-void make_durable(self_ptr self) {
+// fsync; true when the log is durable up to the last record written.
+bool make_durable(self_ptr self) {
   auto& s = self->state;
   if (!s.failed.is_ok())
-    return;
+    return false;
   if (auto st = s.writer->sync(); !st) {
     fail(self, std::move(st));
-    return;
+    return false;
   }
   s.dirty = false;
   s.setup.counters->fsyncs.fetch_add(1, std::memory_order_relaxed);
-  s.setup.counters->log_bytes.store(s.setup.log_bytes + s.writer->logical_size(),
-                                    std::memory_order_relaxed);
-  if (s.coordinator)
-    self->send(s.coordinator, durable_atom_v, s.writer->last_revision());
+  return true;
 }
 
 // Asks for a compaction once the log has outgrown the snapshot.
@@ -147,49 +145,47 @@ wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setu
   if (s.setup.policy == fsync_policy::every_second)
     self->delayed_send(self, 1s, tick_atom_v);
   return {
-    [self](append_atom, const group_ptr& g) {
+    [self](append_atom, const log_batch& batch) {
       auto& s = self->state;
       if (!s.coordinator)
         s.coordinator = caf::actor_cast<coordinator_actor>(self->current_sender());
-      if (!s.failed.is_ok()) {
+      // 1. Frame every commit of every group; 2. one write; 3. under
+      //    `always`, one fsync and the answers; 4. tell the coordinator.
+      for (const group_ptr& g : batch.groups) {
+        for (const commit_span& c : g->commits) {
+          if (!s.failed.is_ok())
+            break;
+          auto st = s.writer->add_record_with(c.rev, log_format::record_type::commit,
+                                              [&](std::string& out) { encode_commit_ops(out, *g, c); });
+          if (!st)
+            fail(self, std::move(st));
+        }
+      }
+      if (s.failed.is_ok()) {
+        if (auto st = s.writer->flush(); !st)
+          fail(self, std::move(st));
+        else
+          s.dirty = true;
+      }
+      if (s.setup.policy == fsync_policy::always && make_durable(self))
+        for (const group_ptr& g : batch.groups)
+          for (local_reply& r : g->replies)
+            r.token->complete(std::move(r.result));
+      if (!s.failed.is_ok()) {  // the coordinator answers everyone with the failure
         self->send(s.coordinator, wal_fail_atom_v, s.failed.to_string());
         return;
       }
-      for (const commit_span& c : g->commits) {
-        auto st = s.writer->add_record_with(c.rev, log_format::record_type::commit,
-                                            [&](std::string& out) { encode_commit_ops(out, *g, c); });
-        if (!st)
-          return fail(self, std::move(st));
-      }
-      if (s.setup.policy == fsync_policy::always) {
-        if (!s.sync_queued) {  // behind every append already waiting
-          s.sync_queued = true;
-          self->send(self, sync_atom_v);
-        }
-      } else {
-        if (auto st = s.writer->flush(); !st)
-          return fail(self, std::move(st));
-        s.dirty = true;
-        s.setup.counters->log_bytes.store(s.setup.log_bytes + s.writer->logical_size(),
-                                          std::memory_order_relaxed);
-      }
+      s.setup.counters->log_bytes.store(s.setup.log_bytes + s.writer->logical_size(),
+                                        std::memory_order_relaxed);
+      self->send(s.coordinator, durable_atom_v, batch.groups.back()->last_rev());
       maybe_ask_compaction(self);
-    },
-    [self](sync_atom) {
-      self->state.sync_queued = false;
-      make_durable(self);
     },
     [self](tick_atom) {
       if (self->state.dirty)
         make_durable(self);
       self->delayed_send(self, 1s, tick_atom_v);
     },
-    [self](flush_atom) -> caf::result<bool> {
-      auto& s = self->state;
-      if (s.failed.is_ok())
-        make_durable(self);
-      return s.failed.is_ok();
-    },
+    [self](flush_atom) -> caf::result<bool> { return make_durable(self); },
     [self](rotate_atom, revision rev, int32_t pid) {
       auto& s = self->state;
       s.child = pid;

@@ -1,13 +1,13 @@
 // The WAL writer actor, spawned detached (blocking I/O never runs on the
 // shared workers). Owns: the data directory's lock, its manifest, and the
-// log segment being written. Receives: append (from the coordinator, after
-// shards applied a group), flush (at close), rotate and snap_done (around a
-// compaction). Sends: durable, wal_fail, compact and compacted to the
-// coordinator.
+// log segment being written. Receives: append (a batch of applied groups from
+// the coordinator, which keeps one batch in flight), flush (at close), rotate
+// and snap_done (around a compaction). Sends: durable, wal_fail, compact and
+// compacted to the coordinator; under `always` it answers the embedded
+// callers of a batch itself, right after the fsync.
 //
-// Group commit under `always`: an append is framed into the writer's buffer
-// and a `sync` is queued behind whatever is already in the mailbox, so every
-// append that arrived meanwhile goes out with one write and one fsync.
+// Group commit: the coordinator collects groups while a batch is being
+// written (and fsynced), so one write and one fsync cover all of them.
 #pragma once
 
 #include <atomic>
@@ -56,7 +56,6 @@ struct wal_state {
   std::unique_ptr<log_writer> writer;
   coordinator_actor coordinator;  ///< learnt from the first append
   status failed;                  ///< set once: the log is unusable
-  bool sync_queued = false;       ///< a sync message is in the mailbox
   bool dirty = false;             ///< written since the last fsync
   bool compaction_asked = false;  ///< asked the coordinator, not done yet
   // The compaction in progress: snapshot at `compact_rev` written by child `child`.

@@ -19,10 +19,15 @@ void reply_slot::complete(txn_outcome outcome) {
 }
 
 txn_outcome& reply_slot::wait() {
-  // A commit usually lands within a few microseconds: spinning is far cheaper
-  // than a futex sleep and wake-up (30-50 us here).
-  for (int i = 0; i < 2000 && !ready(); ++i)
+  // 1. A commit usually lands within a few microseconds: spinning ~3 us is
+  //    far cheaper than a futex sleep and wake-up (30-50 us here).
+  // 2. Then yield a while: when threads outnumber cores (many writers), the
+  //    core goes to whoever has the work to do.
+  // 3. Then park on the futex.
+  for (int i = 0; i < 256 && !ready(); ++i)
     MOSS_PAUSE();
+  for (int i = 0; i < 32 && !ready(); ++i)
+    std::this_thread::yield();
   while (!ready())
     state_.wait(0, std::memory_order_acquire);
   return *outcome_;
@@ -30,7 +35,7 @@ txn_outcome& reply_slot::wait() {
 
 bool reply_slot::wait_for(std::chrono::nanoseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (int i = 0; i < 2000 && !ready(); ++i)
+  for (int i = 0; i < 256 && !ready(); ++i)
     MOSS_PAUSE();
   while (!ready()) {
     if (std::chrono::steady_clock::now() >= deadline)

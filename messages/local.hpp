@@ -6,6 +6,8 @@
 
 #include "core/completion.hpp"
 #include "core/write_group.hpp"
+#include <vector>
+
 #include "messages/txn.hpp"
 
 namespace moss {
@@ -22,8 +24,14 @@ struct local_ack {
   reply_token_ptr token;
 };
 
+/// Applied commit groups handed to the WAL writer in one message.
+struct log_batch {
+  std::vector<group_ptr> groups;
+};
+
 } // namespace moss
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::log_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_commit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_ack)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::group_ptr)
