@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "client/batch.hpp"
+#include "client/watch.hpp"
 #include "client/write_future.hpp"
 #include "common/result.hpp"
 #include "core/options.hpp"
@@ -92,6 +93,28 @@ public:
   write_future txn_async(txn_request req);
   /// Commits `req` and calls `done` with the outcome on a store thread.
   void txn_async(txn_request req, std::function<void(result<txn_result>)> done);
+
+  // -- watch ------------------------------------------------------------------
+  //
+  // A watch sees every change to what it covers after it starts, exactly once,
+  // whole commits in revision order. It is registered when the call returns.
+  // A watch that cannot start comes back already ended: error() says why, and
+  // ended()->compact_rev is the oldest revision to start from after
+  // errc::compacted.
+
+  /// Changes to `key`.
+  watch_stream watch(std::string_view key, const watch_options& wo = {});
+  /// Changes to every key starting with `prefix` ("" watches everything).
+  watch_stream watch_prefix(std::string_view prefix, const watch_options& wo = {});
+  /// Changes to every key in [from, to); an empty `to` has no end.
+  watch_stream watch_range(std::string_view from, std::string_view to,
+                           const watch_options& wo = {});
+  /// A watch described in full by a request (scope, start revision, filter...).
+  watch_stream watch(watch_request req);
+  /// The callback form: `on_event` runs on a store thread for each event, in
+  /// order (keep it short, and never block on this db inside it); `on_end`
+  /// runs once if the watch ends by itself. The handle cancels when destroyed.
+  watch_handle watch(watch_request req, watch_callback on_event, watch_end_callback on_end = {});
 
   // -- the store --------------------------------------------------------------
 

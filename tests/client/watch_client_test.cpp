@@ -1,0 +1,257 @@
+// Watches through the embedded facade: streams (blocking, timed, non-blocking,
+// range-for), the callback form, start revisions and compaction, overflow and
+// resume, cancel and close, prefix edge cases, 1,000 watchers on one prefix.
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "client/db.hpp"
+
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+namespace moss {
+namespace {
+
+// Waits for `pred` (no fixed sleep): true if it held within 10 s.
+template <class Pred>
+bool eventually(Pred pred) {
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+class WatchClientTest : public ::testing::Test {
+protected:
+  WatchClientTest() {
+    options opts;
+    opts.shards = 4;
+    opts.threads = 2;
+    auto opened = db::open(opts);
+    EXPECT_TRUE(opened) << opened.error().to_string();
+    db_.emplace(std::move(*opened));
+  }
+
+  // Reads until `n` events came (or 10 s passed).
+  std::vector<watch_event> take(watch_stream& s, size_t n) {
+    std::vector<watch_event> out;
+    while (out.size() < n) {
+      auto ev = s.next(10s);
+      if (!ev)
+        break;
+      out.push_back(std::move(*ev));
+    }
+    return out;
+  }
+
+  static std::vector<std::string> keys(const std::vector<watch_event>& evs) {
+    std::vector<std::string> out;
+    for (auto& ev : evs)
+      out.push_back(ev.key + "@" + std::to_string(ev.rev));
+    return out;
+  }
+
+  std::optional<db> db_;
+};
+
+using strings = std::vector<std::string>;
+
+TEST_F(WatchClientTest, AStreamSeesWritesAfterItStartsNotBefore) {
+  ASSERT_TRUE(db_->set("k", "1"));
+  auto w = db_->watch("k");
+  EXPECT_EQ(w.start_revision(), 2u);
+  EXPECT_EQ(w.try_next(), std::nullopt);
+  EXPECT_EQ(w.next(1ms), std::nullopt);
+  EXPECT_FALSE(w.done());
+  ASSERT_TRUE(db_->set("k", "2"));
+  ASSERT_TRUE(*db_->del("k"));
+  ASSERT_TRUE(db_->set("k", "3"));
+  auto evs = take(w, 3);
+  ASSERT_EQ(evs.size(), 3u);
+  EXPECT_EQ(evs[0].kind, event_kind::update);
+  EXPECT_EQ(evs[0].value, "2");
+  EXPECT_EQ(evs[0].meta.version, 2u);
+  EXPECT_EQ(evs[1].kind, event_kind::del);
+  EXPECT_EQ(evs[2].kind, event_kind::create);
+  EXPECT_EQ(w.reached(), 4u);
+}
+
+TEST_F(WatchClientTest, PrefixFooSeesFooAndFooBarButNotFoAndBinaryKeysWork) {
+  auto foo = db_->watch_prefix("foo");
+  auto bin = db_->watch_prefix("a\0"s);
+  auto range = db_->watch_range("b", "d");
+  for (auto k : {"fo"s, "foo"s, "foo/bar"s, "fop"s, "a"s, "a\0\xff"s, "a\x01"s, "b"s, "c\xff"s, "d"s})
+    ASSERT_TRUE(db_->set(k, "v"));
+  EXPECT_EQ(keys(take(foo, 2)), (strings{"foo@2", "foo/bar@3"}));
+  EXPECT_EQ(keys(take(bin, 1)), (strings{"a\0\xff@6"s}));
+  EXPECT_EQ(keys(take(range, 2)), (strings{"b@8", "c\xff@9"}));
+  EXPECT_EQ(foo.try_next(), std::nullopt);
+  EXPECT_EQ(range.try_next(), std::nullopt);
+}
+
+TEST_F(WatchClientTest, AllEventsOfOneCommitArriveTogether) {
+  auto w = db_->watch_prefix("b/", {.prev_value = true});
+  ASSERT_TRUE(db_->set("b/1", "old"));
+  batch b;
+  b.set("b/1", "new").set("b/2", "x").del("b/1");
+  auto rev = db_->write(b);
+  ASSERT_TRUE(rev);
+  auto evs = take(w, 4);
+  ASSERT_EQ(evs.size(), 4u);
+  EXPECT_EQ(keys(evs), (strings{"b/1@1", "b/1@2", "b/2@2", "b/1@2"}));
+  EXPECT_EQ(evs[1].prev_value, "old");
+  EXPECT_EQ(evs[3].prev_value, "new");
+  EXPECT_EQ(w.reached(), 2u);
+}
+
+TEST_F(WatchClientTest, AWatchResumesFromARevisionInTheHistory) {
+  for (int i = 1; i <= 10; ++i)
+    ASSERT_TRUE(db_->set("r/" + std::to_string(i % 3), std::to_string(i)));
+  auto w = db_->watch_prefix("r/", {.start_rev = 4, .kinds = watch_filter::puts});
+  auto evs = take(w, 7);
+  ASSERT_EQ(evs.size(), 7u);
+  for (size_t i = 0; i < evs.size(); ++i)
+    EXPECT_EQ(evs[i].rev, i + 4);
+}
+
+TEST_F(WatchClientTest, AStartOutsideTheHistoryEndsCompactedWithTheOldestRevision) {
+  batch big;  // one commit larger than the whole history (100,000 changes)
+  for (int i = 0; i < 100'001; ++i)
+    big.set("big/" + std::to_string(i), "");
+  ASSERT_TRUE(db_->write(big));
+  ASSERT_TRUE(db_->set("after", "1"));
+  auto w = db_->watch("after", {.start_rev = 1});
+  EXPECT_EQ(w.next(), std::nullopt);
+  EXPECT_EQ(w.error().code(), errc::compacted);
+  EXPECT_NE(w.error().message().find("oldest available revision is 2"), std::string::npos);
+  ASSERT_TRUE(w.ended());
+  EXPECT_EQ(w.ended()->compact_rev, 2u);
+  auto again = db_->watch("after", {.start_rev = w.ended()->compact_rev});
+  EXPECT_EQ(keys(take(again, 1)), (strings{"after@2"}));
+}
+
+TEST_F(WatchClientTest, OverflowEndsWithTheRevisionReachedAndTheCallerResumesWithNothingLost) {
+  auto w = db_->watch_prefix("o/", {.queue_limit = 8});
+  for (int i = 1; i <= 20; ++i)
+    ASSERT_TRUE(db_->set("o/" + std::to_string(i), "v"));
+  ASSERT_TRUE(eventually([&] { return w.ended().has_value(); }));
+  EXPECT_EQ(w.error().code(), errc::overflow);
+  auto first = take(w, 100);  // what was queued is still there to read
+  EXPECT_EQ(first.size(), 8u);
+  EXPECT_EQ(w.reached(), 8u);
+  auto rest_stream = db_->watch_prefix("o/", {.start_rev = w.reached() + 1});
+  auto rest = take(rest_stream, 12);
+  ASSERT_EQ(rest.size(), 12u);
+  first.insert(first.end(), rest.begin(), rest.end());
+  for (size_t i = 0; i < first.size(); ++i)
+    EXPECT_EQ(first[i].key, "o/" + std::to_string(i + 1));
+}
+
+TEST_F(WatchClientTest, CancelAndDestroyEndTheStream) {
+  auto w = db_->watch("c");
+  ASSERT_TRUE(db_->set("c", "1"));
+  ASSERT_TRUE(eventually([&] { return w.reached() >= 1 || w.try_next(); }));
+  w.cancel();
+  EXPECT_EQ(w.next(), std::nullopt);
+  EXPECT_TRUE(w.done());
+  EXPECT_TRUE(w.error());
+  EXPECT_EQ(w.ended()->code, errc::ok);
+  { auto gone = db_->watch_prefix(""); }  // the destructor cancels
+  ASSERT_TRUE(db_->set("c", "2"));
+  EXPECT_TRUE(db_->close());
+}
+
+TEST_F(WatchClientTest, CloseEndsABlockedReaderAndARangeForLoopCleanly) {
+  auto w = db_->watch_prefix("");
+  std::atomic<int> seen{0};
+  std::thread reader([&] {
+    for (const watch_event& ev : w) {
+      (void) ev;
+      ++seen;
+    }
+  });
+  ASSERT_TRUE(db_->set("x", "1"));
+  ASSERT_TRUE(db_->set("y", "2"));
+  ASSERT_TRUE(eventually([&] { return seen == 2; }));
+  ASSERT_TRUE(db_->close());
+  reader.join();
+  EXPECT_EQ(w.error().code(), errc::closed);
+  EXPECT_EQ(w.reached(), 2u);
+  auto late = db_->watch("x");
+  EXPECT_EQ(late.error().code(), errc::closed);
+}
+
+TEST_F(WatchClientTest, CallbacksRunInOrderAndEndOnClose) {
+  std::vector<std::string> got;
+  std::mutex mu;
+  std::optional<watch_end> end;
+  auto h = db_->watch(
+    watch_request::for_prefix("cb/"),
+    [&](const watch_event& ev) {
+      std::lock_guard lk(mu);
+      got.push_back(ev.key);
+    },
+    [&](const watch_end& e) {
+      std::lock_guard lk(mu);
+      end = e;
+    });
+  for (int i = 0; i < 50; ++i)
+    ASSERT_TRUE(db_->set("cb/" + std::to_string(i), "v"));
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lk(mu);
+    return got.size() == 50;
+  }));
+  for (int i = 0; i < 50; ++i)
+    EXPECT_EQ(got[static_cast<size_t>(i)], "cb/" + std::to_string(i));
+  ASSERT_TRUE(db_->close());
+  std::lock_guard lk(mu);
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end->code, errc::closed);
+  EXPECT_EQ(end->reached, 50u);
+}
+
+TEST_F(WatchClientTest, AnIdleStreamGetsProgressEvents) {
+  ASSERT_TRUE(db_->set("elsewhere", "1"));
+  auto w = db_->watch("quiet", {.progress = 5ms});
+  ASSERT_TRUE(db_->set("elsewhere", "2"));
+  auto ev = w.next(10s);
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->kind, event_kind::progress);
+  EXPECT_GE(ev->rev, 1u);
+  EXPECT_TRUE(eventually([&] {
+    auto p = w.try_next();
+    return p && p->rev == 2;
+  }));
+}
+
+TEST_F(WatchClientTest, AThousandWatchersOnOnePrefixEachSeeEverything) {
+  std::vector<watch_stream> streams;
+  for (int i = 0; i < 1000; ++i)
+    streams.push_back(db_->watch_prefix("hot/"));
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(db_->set("hot/" + std::to_string(i), std::to_string(i)));
+  for (auto& s : streams) {
+    auto evs = take(s, 20);
+    ASSERT_EQ(evs.size(), 20u);
+    for (int i = 0; i < 20; ++i)
+      ASSERT_EQ(evs[static_cast<size_t>(i)].value, std::to_string(i));
+  }
+}
+
+TEST_F(WatchClientTest, BadRequestsComeBackEndedWithAReason) {
+  EXPECT_EQ(db_->watch("").error().code(), errc::invalid_argument);
+  EXPECT_EQ(db_->watch_range("b", "a").error().code(), errc::invalid_argument);
+  EXPECT_EQ(db_->watch_prefix("", {.kinds = watch_filter::none}).error().code(),
+            errc::invalid_argument);
+  auto ok = db_->watch_prefix("");
+  EXPECT_TRUE(ok.error());
+  EXPECT_FALSE(ok.ended());
+}
+
+} // namespace
+} // namespace moss
