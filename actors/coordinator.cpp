@@ -116,6 +116,8 @@ void group_applied(self_ptr self) {
   group_ptr group = std::move(st.group);
   if (st.wal)
     st.to_log.push_back(group);
+  for (const write_op& op : group->ops)
+    st.counters.expired += op.kind == change_kind::expire ? 1 : 0;
   if (group->hold_replies) {
     st.awaiting.push_back({group, std::move(st.applying)});
   } else {

@@ -59,6 +59,11 @@ using coordinator_actor = caf::typed_actor<
   caf::reacts_to<compacted_atom, revision, bool, std::string>,  ///< from the WAL
   caf::reacts_to<tick_atom>>;                                     ///< time to hand the WAL its batch
 
+/// Owns the TTL deadline index and one timer; a change listener that commits
+/// expiries (expire_if) through the coordinator when deadlines pass.
+using ttl_timer_actor = caf::typed_actor<caf::reacts_to<change_atom, group_ptr>,
+                                         caf::reacts_to<tick_atom, uint64_t>>;
+
 /// The public face of a store, for CAF actors in this process or on other nodes.
 using store_actor = caf::typed_actor<
   caf::replies_to<get_atom, std::string>::with<lookup_result>,

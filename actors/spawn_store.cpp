@@ -9,6 +9,7 @@
 #include "actors/shard.hpp"
 #include "actors/store.hpp"
 #include "actors/watch_hub.hpp"
+#include "actors/ttl_timer.hpp"
 #include "actors/wal_writer.hpp"
 #include "core/recovery.hpp"
 #include "messages/errors.hpp"
@@ -60,18 +61,30 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     parts.wal = sys.spawn<caf::detached>(wal_impl, setup);
     config.wal = parts.wal;
   }
-  // 3. Shards, the coordinator, and the store in front of them.
+  // 3. Deadlines already there (the TTL timer's starting point).
+  auto deadlines = std::make_shared<initial_deadlines>();
+  parts.ks->for_each_unlocked([&](const record& r) {
+    if (r.expiry() != 0)
+      deadlines->emplace_back(std::string{r.key()}, r.expiry());
+    return true;
+  });
+  // 4. Shards, the coordinator, the TTL timer, and the store in front of them.
   for (size_t i = 0; i < n; ++i)
     parts.shards.push_back(sys.spawn(shard_impl, parts.ks, i));
   config.shards = parts.shards;
   parts.coordinator = sys.spawn(coordinator_impl, config);
+  parts.ttl = sys.spawn(ttl_impl, parts.ks, parts.coordinator, deadlines);
+  caf::anon_send(parts.coordinator, subscribe_atom_v, change_listener{parts.ttl}, false);
   parts.hub = spawn_watch_hub(sys, parts.coordinator,
                               watch_config{.max_key_size = opts.limit.max_key_size}, config.rev);
   parts.store = sys.spawn(store_impl, parts.ks, parts.shards, parts.coordinator, parts.hub,
                           opts.limit);
-  if (parts.wal)
-    caf::actor_cast<caf::actor>(parts.store)->attach_functor(
-      [wal = parts.wal](const caf::error&) { caf::anon_send_exit(wal, caf::exit_reason::user_shutdown); });
+  // The store's exit stops the actors it does not link to.
+  caf::actor_cast<caf::actor>(parts.store)->attach_functor([wal = parts.wal, ttl = parts.ttl](const caf::error&) {
+    caf::anon_send_exit(ttl, caf::exit_reason::user_shutdown);
+    if (wal)
+      caf::anon_send_exit(wal, caf::exit_reason::user_shutdown);
+  });
   return parts;
 }
 

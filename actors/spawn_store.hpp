@@ -26,6 +26,7 @@ struct store_parts {
   coordinator_actor coordinator;
   std::vector<shard_actor> shards;
   wal_actor wal;  ///< null for an in-memory store
+  ttl_timer_actor ttl;
   watch_hub_actor hub;
   std::shared_ptr<keyspace> ks;
 };

@@ -206,6 +206,26 @@ result<std::optional<std::string>> db::get(std::string_view key) const {
   return std::optional<std::string>{std::move((*e)->value)};
 }
 
+result<std::optional<std::chrono::nanoseconds>> db::ttl(std::string_view key) const {
+  auto e = entry(key);
+  if (!e)
+    return e.error();
+  if (!*e || (*e)->meta.expiry == 0)
+    return std::optional<std::chrono::nanoseconds>{};
+  int64_t left = (*e)->meta.expiry - impl_->ks->clock().now_ns();
+  return std::optional{std::chrono::nanoseconds{std::max<int64_t>(left, 1)}};
+}
+
+result<bool> db::persist(std::string_view key) {
+  auto req = txn_request::of(txn_op::persist(std::string{key}));
+  if (auto st = validate_txn(req, impl_->opts.limit); !st)
+    return st;
+  auto r = impl_->commit(std::move(req));
+  if (!r)
+    return r.error();
+  return r->results.front().found;
+}
+
 result<bool> db::exists(std::string_view key) const {
   if (is_closed())
     return closed_error();

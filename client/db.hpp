@@ -62,6 +62,8 @@ public:
   /// The entry under `key` with its revisions, version and deadline.
   result<std::optional<kv>> entry(std::string_view key) const;
   result<bool> exists(std::string_view key) const;
+  /// Time left before `key` expires; nullopt when it is missing or never expires.
+  result<std::optional<std::chrono::nanoseconds>> ttl(std::string_view key) const;
   /// Entries by prefix or range, in key order, as one consistent cut.
   result<scan_result> scan(const scan_request& req) const;
   result<scan_result> scan_prefix(std::string_view prefix, uint64_t limit = 0) const {
@@ -77,6 +79,8 @@ public:
   status set(std::string_view key, std::string_view value, const write_options& wo = {});
   /// True when the key existed.
   result<bool> del(std::string_view key);
+  /// Drops `key`'s deadline, keeping its value; true when it had one.
+  result<bool> persist(std::string_view key);
   /// An etcd-style transaction: compares, then success or failure ops.
   result<txn_result> txn(const txn_request& req);
   /// Commits a batch atomically; returns its revision.

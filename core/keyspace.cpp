@@ -41,11 +41,11 @@ size_t keyspace::shard_of(std::string_view key) const noexcept {
   return std::hash<std::string_view>{}(key) % shards_.size();
 }
 
-std::optional<kv> keyspace::get(std::string_view key, bool with_value) const {
+std::optional<kv> keyspace::get(std::string_view key, bool with_value, bool include_expired) const {
   const shard& s = *shards_[shard_of(key)];
   std::shared_lock lock(s.mu);
   const record* r = s.eng->find(key);
-  if (r == nullptr || (r->expiry() != 0 && !live(*r, clock_->now_ns())))
+  if (r == nullptr || (!include_expired && r->expiry() != 0 && !live(*r, clock_->now_ns())))
     return std::nullopt;
   return copy_out(*r, with_value);
 }

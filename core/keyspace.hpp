@@ -38,7 +38,8 @@ public:
 
   /// The live entry under `key` (expired entries are absent), value included
   /// unless `with_value` is false.
-  std::optional<kv> get(std::string_view key, bool with_value = true) const;
+  std::optional<kv> get(std::string_view key, bool with_value = true,
+                        bool include_expired = false) const;
 
   /// An ordered scan over all shards, as one consistent cut.
   scan_result scan(const scan_request& req) const;

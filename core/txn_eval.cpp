@@ -5,11 +5,12 @@
 
 namespace moss {
 
-std::optional<kv> commit_view::lookup(std::string_view key, bool with_value) const {
+std::optional<kv> commit_view::lookup(std::string_view key, bool with_value,
+                                      bool include_expired) const {
   auto it = latest_.find(key);
   if (it == latest_.end()) {
-    std::optional<kv> e = ks_.get(key, with_value);
-    if (e && e->meta.expiry != 0 && e->meta.expiry <= now_)
+    std::optional<kv> e = ks_.get(key, with_value, include_expired);
+    if (e && !include_expired && e->meta.expiry != 0 && e->meta.expiry <= now_)
       return std::nullopt;  // the group's clock reading is the one that counts
     return e;
   }
@@ -20,7 +21,7 @@ std::optional<kv> commit_view::lookup(std::string_view key, bool with_value) con
     std::optional<kv> prior = before(*it, false);
     resolve_put(op, prior ? &prior->meta : nullptr);
   }
-  if (op.meta.expiry != 0 && op.meta.expiry <= now_)
+  if (!include_expired && op.meta.expiry != 0 && op.meta.expiry <= now_)
     return std::nullopt;
   return kv{op.key, with_value ? op.value : std::string{}, op.meta};
 }
@@ -103,9 +104,10 @@ void push(std::vector<write_op>& ops, commit_view& view, write_op op) {
   view.note(static_cast<uint32_t>(ops.size() - 1));
 }
 
-write_op deletion(const keyspace& ks, revision rev, std::string key) {
+write_op deletion(const keyspace& ks, revision rev, std::string key,
+                  change_kind kind = change_kind::del) {
   write_op op;
-  op.kind = change_kind::del;
+  op.kind = kind;
   op.shard = static_cast<uint32_t>(ks.shard_of(key));
   op.rev = rev;
   op.existed = true;
@@ -154,6 +156,32 @@ txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, comm
           res.found = true;
           res.count = 1;
           push(ops, view, deletion(ks, rev, op.key));
+        }
+        break;
+      }
+      case op_kind::expire_if: {
+        // Only if the key still carries that deadline: a key set again (or
+        // given another TTL) is never removed by an old timer.
+        auto e = view.lookup(op.key, false, true);
+        if (e && op.deadline != 0 && e->meta.expiry == op.deadline) {
+          res.found = true;
+          res.count = 1;
+          push(ops, view, deletion(ks, rev, op.key, change_kind::expire));
+        }
+        break;
+      }
+      case op_kind::persist: {
+        auto e = view.lookup(op.key, true);
+        if (e && e->meta.expiry != 0) {  // rewritten without a deadline
+          res.found = true;
+          write_op w;
+          w.kind = change_kind::put;
+          w.shard = static_cast<uint32_t>(ks.shard_of(op.key));
+          w.rev = rev;
+          w.key = std::move(op.key);
+          w.value = std::move(e->value);
+          w.meta.mod_rev = rev;
+          push(ops, view, std::move(w));
         }
         break;
       }

@@ -26,8 +26,9 @@ public:
   /// The entry as it was before group_ops[index] (nullopt: not live).
   std::optional<kv> before(uint32_t index, bool with_value) const;
 
-  /// The live entry under `key` as of the changes recorded so far.
-  std::optional<kv> lookup(std::string_view key, bool with_value) const;
+  /// The live entry under `key` as of the changes recorded so far (with
+  /// `include_expired`, also one whose deadline has passed).
+  std::optional<kv> lookup(std::string_view key, bool with_value, bool include_expired = false) const;
 
   /// Live keys starting with `prefix`, in order.
   std::vector<std::string> keys_with_prefix(std::string_view prefix) const;

@@ -53,6 +53,8 @@ enum class op_kind : uint8_t {
   del,         ///< delete key
   get,         ///< read key as of this transaction
   del_prefix,  ///< delete every key starting with `key`
+  expire_if,   ///< expire `key` if its deadline is still `deadline` (the TTL timer's op)
+  persist,     ///< drop `key`'s deadline, keeping its value
 };
 
 struct txn_op {
@@ -60,6 +62,7 @@ struct txn_op {
   std::string key;
   std::string value;
   int64_t ttl_ns = 0;  ///< put only: time to live; 0 = never expires (clears a TTL)
+  int64_t deadline = 0;  ///< expire_if only: the deadline the key must still carry
 
   static txn_op put(std::string key, std::string value, int64_t ttl_ns = 0) {
     return {op_kind::put, std::move(key), std::move(value), ttl_ns};
@@ -69,6 +72,10 @@ struct txn_op {
   static txn_op del_prefix(std::string prefix) {
     return {op_kind::del_prefix, std::move(prefix), {}, 0};
   }
+  static txn_op expire_if(std::string key, int64_t deadline) {
+    return {op_kind::expire_if, std::move(key), {}, 0, deadline};
+  }
+  static txn_op persist(std::string key) { return {op_kind::persist, std::move(key), {}, 0}; }
 };
 
 struct txn_request {
@@ -87,7 +94,7 @@ struct txn_request {
 /// The outcome of one op, in the order of the branch that ran.
 struct op_result {
   op_kind kind = op_kind::get;
-  bool found = false;  ///< get: the key exists; del/del_prefix: something was deleted
+  bool found = false;  ///< get: the key exists; del/del_prefix/expire_if: something went; persist: a deadline was dropped
   uint64_t count = 0;  ///< keys deleted (del, del_prefix)
   kv entry;            ///< get: the entry
 };
@@ -105,7 +112,7 @@ typename Inspector::result_type inspect(Inspector& f, compare& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, txn_op& x) {
-  return f(x.kind, x.key, x.value, x.ttl_ns);
+  return f(x.kind, x.key, x.value, x.ttl_ns, x.deadline);
 }
 
 template <class Inspector>

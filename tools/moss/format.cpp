@@ -35,6 +35,8 @@ void print_txn(std::ostream& out, const txn_request& req, const txn_result& r) {
       case op_kind::get:
         out << "get " << key << ' ' << (res.found ? quote(res.entry.value) : "(nil)") << '\n';
         break;
+      case op_kind::expire_if: out << "expire " << key << ' ' << res.count << '\n'; break;
+      case op_kind::persist: out << "persist " << key << ' ' << (res.found ? 1 : 0) << '\n'; break;
     }
   }
 }
@@ -52,7 +54,8 @@ void print_stats(std::ostream& out, const store_stats& s) {
       << "fsyncs " << s.fsyncs << '\n'
       << "compactions " << s.compactions << '\n'
       << "torn_tails " << s.torn_tails << '\n'
-      << "expired_at_open " << s.expired_at_open << '\n';
+      << "expired_at_open " << s.expired_at_open << '\n'
+      << "expired " << s.expired << '\n';
 }
 
 } // namespace moss::shell

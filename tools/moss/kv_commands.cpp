@@ -91,6 +91,38 @@ outcome run_exists(context& ctx, std::span<const token> args) {
   return outcome::ok();
 }
 
+outcome run_ttl(context& ctx, std::span<const token> args) {
+  if (args.size() != 1)
+    return wrong_args(ctx);
+  auto left = ctx.db.ttl(args[0].text);
+  if (!left)
+    return outcome::store(left.error());
+  if (*left)
+    ctx.out << std::chrono::duration_cast<std::chrono::milliseconds>(**left).count() << "ms\n";
+  else
+    ctx.out << "(nil)\n";
+  return outcome::ok();
+}
+
+outcome run_persist(context& ctx, std::span<const token> args) {
+  if (args.size() != 1)
+    return wrong_args(ctx);
+  auto dropped = ctx.db.persist(args[0].text);
+  if (!dropped)
+    return outcome::store(dropped.error());
+  print_flag(ctx, *dropped);
+  return outcome::ok();
+}
+
+outcome run_compact(context& ctx, std::span<const token> args) {
+  if (!args.empty())
+    return wrong_args(ctx);
+  if (auto st = ctx.db.compact(); !st)
+    return outcome::store(st);
+  ctx.out << "OK\n";
+  return outcome::ok();
+}
+
 outcome run_scan(context& ctx, std::span<const token> args) {
   arg_reader in{args};
   if (in.done())

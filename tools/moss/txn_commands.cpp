@@ -40,7 +40,9 @@ outcome run_batch(context& ctx, std::span<const token> args) {
       case op_kind::put: b.set(op.key, op.value, std::chrono::nanoseconds{op.ttl_ns}); break;
       case op_kind::del: b.del(op.key); break;
       case op_kind::del_prefix: b.del_prefix(op.key); break;
-      case op_kind::get: break;  // the parser admits no get in a batch
+      case op_kind::get:
+      case op_kind::expire_if:
+      case op_kind::persist: break;  // the parser admits none of these in a batch
     }
   }
   auto rev = ctx.db.write(b);
