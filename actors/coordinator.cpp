@@ -125,8 +125,13 @@ void group_applied(self_ptr self) {
       answer(p, std::move(p.result));
   }
   st.applying.clear();
-  for (auto& listener : st.listeners)
-    self->send(listener, change_atom_v, group);
+  bool sets_deadline = false;
+  for (const write_op& op : group->ops)
+    sets_deadline = sets_deadline || (op.kind == change_kind::put && op.meta.expiry != 0);
+  bool deadlines_matter = sets_deadline || !st.ttl_deadlines || st.ttl_deadlines->load() > 0;
+  for (auto& [listener, deadlines_only] : st.listeners)
+    if (!deadlines_only || deadlines_matter)
+      self->send(listener, change_atom_v, group);
   ++st.counters.groups;
   start_compaction(self);
   hand_to_log(self, log_urgency::soon);
@@ -262,6 +267,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
   st.policy = config.policy;
   st.fs = config.fs;
   st.dir = std::move(config.dir);
+  st.ttl_deadlines = std::move(config.ttl_deadlines);
   st.counters.shards = st.shards.size();
   return {
     [self](commit_atom, local_commit& c) {
@@ -279,8 +285,8 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       enqueue(self, std::move(p));
       return promise;
     },
-    [self](subscribe_atom, change_listener& listener, bool want_prev) {
-      self->state.listeners.push_back(std::move(listener));
+    [self](subscribe_atom, change_listener& listener, bool want_prev, bool deadlines_only) {
+      self->state.listeners.emplace_back(std::move(listener), deadlines_only);
       self->state.capture_prev = self->state.capture_prev || want_prev;
     },
     [self](stats_atom) -> store_stats {

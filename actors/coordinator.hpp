@@ -56,6 +56,7 @@ struct coordinator_config {
   fsync_policy policy = fsync_policy::every_second;
   file_system* fs = nullptr;
   std::string dir;
+  std::shared_ptr<const std::atomic<size_t>> ttl_deadlines;  ///< published by the TTL timer
 };
 
 struct coordinator_state {
@@ -80,7 +81,11 @@ struct coordinator_state {
   std::vector<pending_commit> applying;  ///< actor commits of `group`
   group_ptr group;                       ///< the group shards are applying
   std::vector<uint8_t> touched;          ///< scratch: shards the group touches
-  std::vector<change_listener> listeners;
+  /// Listeners; `deadlines_only` ones get a group only if it sets a deadline
+  /// or the TTL timer holds any (`ttl_deadlines`): a stale skip is harmless,
+  /// since an expiry only happens if the key still carries its deadline.
+  std::vector<std::pair<change_listener, bool>> listeners;
+  std::shared_ptr<const std::atomic<size_t>> ttl_deadlines;
   bool capture_prev = false;  ///< some listener wants previous values
   bool closing = false;
   std::vector<reply_token_ptr> close_waiters;

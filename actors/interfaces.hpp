@@ -49,7 +49,8 @@ using coordinator_actor = caf::typed_actor<
   caf::reacts_to<commit_atom, local_commit>,
   caf::reacts_to<applied_atom, revision>,
   caf::replies_to<txn_atom, txn_request>::with<txn_result>,
-  caf::reacts_to<subscribe_atom, change_listener, bool>,  ///< bool: wants previous values
+  /// bools: wants previous values; only groups that matter to deadlines (the TTL timer)
+  caf::reacts_to<subscribe_atom, change_listener, bool, bool>,
   caf::replies_to<stats_atom>::with<store_stats>,
   caf::reacts_to<close_atom, local_ack>,
   caf::reacts_to<durable_atom, revision>,                         ///< from the WAL

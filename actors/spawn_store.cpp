@@ -72,9 +72,11 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   for (size_t i = 0; i < n; ++i)
     parts.shards.push_back(sys.spawn(shard_impl, parts.ks, i));
   config.shards = parts.shards;
+  auto ttl_size = std::make_shared<std::atomic<size_t>>(deadlines->size());
+  config.ttl_deadlines = ttl_size;
   parts.coordinator = sys.spawn(coordinator_impl, config);
-  parts.ttl = sys.spawn(ttl_impl, parts.ks, parts.coordinator, deadlines);
-  caf::anon_send(parts.coordinator, subscribe_atom_v, change_listener{parts.ttl}, false);
+  parts.ttl = sys.spawn(ttl_impl, parts.ks, parts.coordinator, deadlines, ttl_size);
+  caf::anon_send(parts.coordinator, subscribe_atom_v, change_listener{parts.ttl}, false, true);
   parts.hub = spawn_watch_hub(sys, parts.coordinator,
                               watch_config{.max_key_size = opts.limit.max_key_size}, config.rev);
   parts.store = sys.spawn(store_impl, parts.ks, parts.shards, parts.coordinator, parts.hub,

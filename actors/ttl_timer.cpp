@@ -12,6 +12,7 @@ using self_ptr = ttl_timer_actor::stateful_pointer<ttl_state>;
 // Arms one timer for the earliest deadline (unless one is armed for earlier).
 void arm(self_ptr self) {
   auto& st = self->state;
+  st.published->store(st.index.size(), std::memory_order_relaxed);
   int64_t next = st.index.earliest();
   if (next == 0 || (st.armed != 0 && st.armed <= next))
     return;
@@ -44,8 +45,10 @@ void fire(self_ptr self) {
 
 ttl_timer_actor::behavior_type ttl_impl(self_ptr self, std::shared_ptr<keyspace> ks,
                                         coordinator_actor coordinator,
-                                        std::shared_ptr<initial_deadlines> initial) {
+                                        std::shared_ptr<initial_deadlines> initial,
+                                        std::shared_ptr<std::atomic<size_t>> published) {
   auto& st = self->state;
+  st.published = std::move(published);
   st.ks = std::move(ks);
   st.coordinator = std::move(coordinator);
   for (auto& [key, deadline] : *initial)

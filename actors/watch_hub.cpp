@@ -185,7 +185,7 @@ watch_hub_actor spawn_watch_hub(caf::actor_system& sys, coordinator_actor coordi
   // Subscribed before any commit can follow (the caller has not returned),
   // so the hub's first group is recovered_rev + 1. With previous values: any
   // watcher may ask for them, also from the history.
-  caf::anon_send(coordinator, subscribe_atom_v, change_listener{hub}, true);
+  caf::anon_send(coordinator, subscribe_atom_v, change_listener{hub}, true, false);
   return hub;
 }
 
