@@ -133,14 +133,18 @@ status db::set(std::string_view key, std::string_view value, const write_options
   return r ? status::ok() : r.error();
 }
 
-result<bool> db::del(std::string_view key) {
-  auto req = txn_request::of(txn_op::del(std::string{key}));
-  if (auto st = validate_txn(req, impl_->opts.limit); !st)
+result<bool> db::impl::commit_one(txn_op op) {
+  auto req = txn_request::of(std::move(op));
+  if (auto st = validate_txn(req, opts.limit); !st)
     return st;
-  auto r = impl_->commit(std::move(req));
+  auto r = commit(std::move(req));
   if (!r)
     return r.error();
   return r->results.front().found;
+}
+
+result<bool> db::del(std::string_view key) {
+  return impl_->commit_one(txn_op::del(std::string{key}));
 }
 
 result<txn_result> db::txn(const txn_request& req) {
@@ -217,13 +221,7 @@ result<std::optional<std::chrono::nanoseconds>> db::ttl(std::string_view key) co
 }
 
 result<bool> db::persist(std::string_view key) {
-  auto req = txn_request::of(txn_op::persist(std::string{key}));
-  if (auto st = validate_txn(req, impl_->opts.limit); !st)
-    return st;
-  auto r = impl_->commit(std::move(req));
-  if (!r)
-    return r.error();
-  return r->results.front().found;
+  return impl_->commit_one(txn_op::persist(std::string{key}));
 }
 
 result<bool> db::exists(std::string_view key) const {

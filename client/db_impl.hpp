@@ -32,6 +32,8 @@ struct db::impl {
   void submit(txn_request req, std::shared_ptr<completion> done);
   /// Submits and waits.
   result<txn_result> commit(txn_request req);
+  /// Commits one op and says whether it found its key (del, persist).
+  result<bool> commit_one(txn_op op);
   status shutdown();
 };
 
