@@ -125,7 +125,56 @@ result<recovery_info> recover(file_system& fs, const std::string& dir, keyspace&
   return info;
 }
 
+result<check_report> check(file_system& fs, const std::string& dir) {
+  manifest m;
+  bool found = false;
+  if (auto st = read_manifest(fs, dir, m, &found); !st)
+    return st;
+  if (!found)
+    return status{errc::invalid_argument, dir + " holds no mossdb store (no MANIFEST)"};
+  check_report out;
+  if (!m.snapshot.empty()) {
+    snapshot_info snap;
+    auto st = read_snapshot(fs, join_path(dir, m.snapshot),
+                            [](const snapshot_entry&) { return status::ok(); }, &snap);
+    if (!st) {
+      out.damage = st.to_string();
+      return out;
+    }
+    out.snapshot_entries = snap.entries;
+    out.snapshot_rev = out.last_rev = snap.revision;
+  }
+  for (size_t i = 0; i < m.segments.size(); ++i) {
+    const std::string path = join_path(dir, m.segments[i]);
+    if (!fs.exists(path))
+      continue;
+    log_read_result r = read_log(fs, path, [](uint64_t, log_format::record_type, std::string_view) {
+      return status::ok();
+    }, out.last_rev + 1);
+    if (!r.outcome) {
+      out.damage = r.outcome.to_string();
+      return out;
+    }
+    out.records += r.records;
+    if (r.records > 0)
+      out.last_rev = r.last_revision;
+    if (r.dropped_bytes > 0) {
+      std::string where = m.segments[i] + ": " + std::to_string(r.dropped_bytes) + " bytes at offset "
+                          + std::to_string(r.valid_bytes) + " (" + r.tail_reason + ")";
+      if (i + 1 != m.segments.size()) {
+        out.damage = "torn segment followed by others: " + where;
+        return out;
+      }
+      out.torn_tail = where;
+    }
+  }
+  return out;
+}
+
 result<repair_report> repair(file_system& fs, const std::string& dir) {
+  dir_lock lock;
+  if (auto st = lock.acquire(dir); !st)
+    return st;
   manifest m;
   bool found = false;
   if (auto st = read_manifest(fs, dir, m, &found); !st)
@@ -147,8 +196,7 @@ result<repair_report> repair(file_system& fs, const std::string& dir) {
       out.last_rev = r.last_revision;
     if (r.cut_bytes > 0) {
       out.cut_bytes += r.cut_bytes;
-      out.detail += m.segments[i] + ": cut " + std::to_string(r.cut_bytes) + " bytes ("
-                    + r.reason + "); ";
+      out.detail = m.segments[i] + ": cut " + std::to_string(r.cut_bytes) + " bytes (" + r.reason + ")";
       out.dropped_segments = m.segments.size() - i - 1;
       break;
     }
@@ -162,7 +210,7 @@ result<repair_report> repair(file_system& fs, const std::string& dir) {
   if (out.detail.empty())
     out.detail = "the log is intact";
   else if (out.dropped_segments > 0)
-    out.detail += std::to_string(out.dropped_segments) + " later segment(s) dropped";
+    out.detail += "; " + std::to_string(out.dropped_segments) + " later segment(s) dropped";
   return out;
 }
 

@@ -33,6 +33,21 @@ struct recovery_info {
 result<recovery_info> recover(file_system& fs, const std::string& dir, keyspace& ks,
                               dir_lock& lock);
 
+/// What check found in a data directory.
+struct check_report {
+  uint64_t snapshot_entries = 0;  ///< entries in the base snapshot
+  revision snapshot_rev = 0;      ///< its revision (0: none)
+  uint64_t records = 0;           ///< whole log records after it
+  revision last_rev = 0;          ///< the last revision an open would recover
+  std::string torn_tail;          ///< a torn tail the next open would cut (empty: none)
+  std::string damage;             ///< damage that stops an open (empty: none)
+  bool clean() const noexcept { return damage.empty(); }
+};
+
+/// Reads the store in `dir` as an open would, changing nothing and taking no
+/// lock: reports the snapshot, the log, a torn tail, and damage before it.
+result<check_report> check(file_system& fs, const std::string& dir);
+
 /// What repair did to a data directory.
 struct repair_report {
   uint64_t kept_records = 0;     ///< records in the segments left
@@ -44,7 +59,8 @@ struct repair_report {
 
 /// Cuts the log of the store in `dir` back to its longest valid prefix: the
 /// damaged segment is truncated at its first bad record and later segments
-/// are dropped from the manifest (their revisions would leave a gap).
+/// are dropped from the manifest (their revisions would leave a gap). Takes
+/// the directory's lock: fails with errc::locked while a store has it open.
 result<repair_report> repair(file_system& fs, const std::string& dir);
 
 } // namespace moss

@@ -44,6 +44,26 @@ check help 0 '' $? ''
 out=$("$moss" "$tmp/s5" -c 'get kept' 2>&1 </dev/null)
 check persists 0 '"across runs"' $? "$out"
 
+"$moss" "$tmp/s6" -c 'set a 1' -c 'set b 2' -c 'set c 3' >/dev/null 2>&1 </dev/null
+out=$("$moss" "$tmp/s6" --check 2>&1 </dev/null)
+check check-clean 0 'snapshot_revision 0
+snapshot_entries 0
+log_records 3
+last_revision 3
+ok' $? "$out"
+# Flip a byte inside the first record: valid records follow, so opening refuses.
+seg=$(ls "$tmp/s6"/wal-*.log | head -1)
+printf '\377' | dd of="$seg" bs=1 seek=20 conv=notrunc 2>/dev/null
+"$moss" "$tmp/s6" -c 'get a' >/dev/null 2>&1 </dev/null
+check refuses-damage 1 '' $? ''
+"$moss" "$tmp/s6" --check >/dev/null 2>&1 </dev/null
+check check-damaged 1 '' $? ''
+"$moss" "$tmp/s6" --check --fix >/dev/null 2>&1 </dev/null
+check fix 0 '' $? ''
+out=$("$moss" "$tmp/s6" -c 'scan ""' -c 'set d 4' -c 'get d' 2>&1 </dev/null)
+check opens-after-fix 0 'OK
+4' $? "$out"
+
 "$moss" --bogus >/dev/null 2>&1
 check bad-option 2 '' $? ''
 

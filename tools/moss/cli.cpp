@@ -17,6 +17,10 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
       if (i + 1 == args.size())
         return status{errc::invalid_argument, "-c needs a command"};
       cfg.commands.emplace_back(args[++i]);
+    } else if (!options_done && a == "--check") {
+      cfg.check = true;
+    } else if (!options_done && a == "--fix") {
+      cfg.fix = true;
     } else if (!options_done && a == "--") {
       options_done = true;
     } else if (!options_done && a.size() > 1 && a[0] == '-') {
@@ -29,11 +33,20 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
       have_dir = true;
     }
   }
+  if (cfg.fix && !cfg.check)
+    return status{errc::invalid_argument, "--fix goes with --check"};
+  if (cfg.check && !cfg.commands.empty())
+    return status{errc::invalid_argument, "--check takes no -c commands"};
   return cfg;
 }
 
 std::string usage_text() {
   return std::string{"usage: moss [DIR] [-c COMMAND]... [--help]\n"
+                     "       moss [DIR] --check [--fix]\n"
+         "\n"
+         "--check reports on DIR's snapshot and log without opening the store (exit\n"
+         "0: it opens cleanly, 1: damage stops it); --fix then cuts a damaged log back\n"
+         "to its longest valid prefix.\n"
          "\n"
          "The mossdb shell. Opens the store in DIR (default ./moss-data) and runs\n"
          "commands: each -c COMMAND in order, else the lines of stdin when it is not\n"

@@ -15,6 +15,8 @@ struct cli_config {
   std::string dir = "./moss-data";
   std::vector<std::string> commands;  ///< from -c, in order
   bool help = false;
+  bool check = false;  ///< --check: report on DIR's files instead of opening it
+  bool fix = false;    ///< --fix (with --check): cut a damaged log back to its valid prefix
 };
 
 /// Parses the arguments after the program name; errors are invalid_argument.

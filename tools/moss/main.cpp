@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "client/db.hpp"
+#include "tools/moss/check.hpp"
 #include "tools/moss/cli.hpp"
 #include "tools/moss/repl.hpp"
 #include "tools/moss/session.hpp"
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
     std::cout << usage_text();
     return 0;
   }
+  if (cfg->check)
+    return run_check(cfg->dir, cfg->fix, std::cout, std::cerr);
   auto db = moss::db::open(store_options(cfg->dir));
   if (!db) {
     std::cerr << "error: " << db.error().to_string() << "\n";
