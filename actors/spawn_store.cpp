@@ -90,6 +90,17 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   return parts;
 }
 
+status stop_store(store_parts& parts) {
+  // 1. Let the coordinator finish every commit it accepted and flush the log.
+  auto drained = std::make_shared<reply_slot>();
+  caf::anon_send(parts.coordinator, close_atom_v, local_ack{std::make_shared<reply_token>(drained)});
+  auto& outcome = drained->wait();
+  // 2. Stop the actors (the store's exit stops the others).
+  caf::anon_send_exit(parts.store, caf::exit_reason::user_shutdown);
+  parts = {};
+  return outcome ? status::ok() : outcome.error();
+}
+
 result<store_actor> spawn_store(caf::actor_system& sys, const options& opts) {
   auto parts = start_store(sys, opts);
   if (!parts)

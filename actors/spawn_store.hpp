@@ -36,6 +36,11 @@ struct store_parts {
 /// them. Fails with errc::locked, errc::corruption or errc::io_error.
 result<store_parts> start_store(caf::actor_system& sys, const options& opts);
 
+/// Stops a store cleanly: the coordinator finishes every commit it accepted
+/// and the log is flushed and fsynced, then the actors exit. Blocks; call it
+/// from a plain thread, never from an actor. Returns the flush's outcome.
+status stop_store(store_parts& parts);
+
 /// Spawns a store and returns its public actor.
 result<store_actor> spawn_store(caf::actor_system& sys, const options& opts = {});
 

@@ -92,16 +92,9 @@ status db::impl::shutdown() {
     if (closed.exchange(true))
       return status::ok();
   }
-  // 1. Let the coordinator finish every commit it accepted.
-  auto drained = std::make_shared<reply_slot>();
-  caf::anon_send(parts.coordinator, close_atom_v,
-                 local_ack{std::make_shared<reply_token>(drained)});
-  drained->wait();
-  // 2. Stop the actors (the store is linked to the others), then the system.
-  caf::anon_send_exit(parts.store, caf::exit_reason::user_shutdown);
-  parts = {};
-  sys.reset();
-  return status::ok();
+  status st = stop_store(parts);
+  sys.reset();  // waits for every actor
+  return st;
 }
 
 // -- writes --------------------------------------------------------------------

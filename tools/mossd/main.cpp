@@ -1,0 +1,65 @@
+// mossd: a store published to other CAF nodes with CAF's middleman.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <span>
+#include <string_view>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/publish.hpp>
+
+#include "actors/spawn_store.hpp"
+#include "tools/mossd/server_options.hpp"
+
+int main(int argc, char** argv) {
+  using namespace moss;
+  std::span<const char* const> args{argv + 1, static_cast<size_t>(argc - 1)};
+  if (!args.empty() && (std::string_view{args[0]} == "--help" || std::string_view{args[0]} == "-h")) {
+    std::cout << server::server_usage();
+    return 0;
+  }
+  auto opts = server::parse_server_options(args);
+  if (!opts) {
+    std::cerr << "mossd: " << opts.error().message() << "\n" << server::server_usage();
+    return 2;
+  }
+  // Signals are taken by sigwait below; threads started from here inherit the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  add_moss_types(cfg);
+  caf::actor_system sys{cfg};
+  auto parts = start_store(sys, opts->store);
+  if (!parts) {
+    std::cerr << "mossd: cannot open " << opts->store.dir << ": " << parts.error().to_string() << "\n";
+    return 1;
+  }
+  auto port = caf::io::publish(parts->store, opts->port, opts->host.c_str(), true);
+  if (!port) {
+    std::cerr << "mossd: cannot publish on " << opts->host << ":" << opts->port << ": "
+              << sys.render(port.error()) << "\n";
+    (void) stop_store(*parts);
+    return 1;
+  }
+  std::printf("listening %s:%u\n", opts->host.c_str(), static_cast<unsigned>(*port));
+  std::fflush(stdout);
+  std::cerr << "mossd: serving " << opts->store.dir << " on " << opts->host << ":" << *port << "\n";
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::cerr << "mossd: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n";
+  status st = stop_store(*parts);
+  if (!st) {
+    std::cerr << "mossd: " << st.to_string() << "\n";
+    return 1;
+  }
+  return 0;  // ~actor_system waits for every actor
+}

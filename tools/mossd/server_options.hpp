@@ -1,0 +1,25 @@
+// mossd's command line: where the store lives and where it is published.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "common/result.hpp"
+#include "core/options.hpp"
+
+namespace moss::server {
+
+struct server_options {
+  moss::options store;               ///< dir defaults to ./moss-data
+  std::string host = "127.0.0.1";    ///< never a public address unless told
+  uint16_t port = 7821;              ///< 0: any free port (printed at start)
+};
+
+/// Parses the arguments after the program name; errors are invalid_argument.
+result<server_options> parse_server_options(std::span<const char* const> args);
+
+/// What `mossd --help` prints.
+std::string server_usage();
+
+} // namespace moss::server
