@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages mossdb builds with; does nothing when all are present.
 set -euo pipefail
 pkgs=(g++ make cmake libcaf-dev libssl-dev libboost-dev libabsl-dev libgtest-dev
-      libgmock-dev libbenchmark-dev libreadline-dev)
+      libgmock-dev libbenchmark-dev libreadline-dev openssl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,6 +12,8 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/remote_actor.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 #include <gtest/gtest.h>
 
@@ -29,8 +31,14 @@ struct node {
   uint16_t port = 0;
 };
 
-// Starts mossd on `dir` with a free port and reads the port it prints.
-node start_mossd(const std::string& dir) {
+// Starts mossd on `dir` with a free port (and `extra` flags) and reads the port it prints.
+node start_mossd(const std::string& dir, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"mossd", "--dir", dir, "--port", "0", "--fsync", "always"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
   int fds[2];
   if (::pipe(fds) != 0)
     return {};
@@ -39,7 +47,7 @@ node start_mossd(const std::string& dir) {
     ::dup2(fds[1], STDOUT_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);
-    ::execl(MOSSD_PATH, "mossd", "--dir", dir.c_str(), "--port", "0", "--fsync", "always", nullptr);
+    ::execv(MOSSD_PATH, argv.data());
     _exit(127);
   }
   ::close(fds[1]);
@@ -132,6 +140,45 @@ TEST_F(MossdTest, ANodeThatDiesGivesAnErrorNotAHang) {
   EXPECT_FALSE(after);
   EXPECT_TRUE(after.code() == errc::unreachable || after.code() == errc::timeout) << after.error().to_string();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
+TEST(MossdTlsTest, TlsPeersAreServedAndPlainPeersRefused) {
+  test::temp_dir dir;
+  // A throwaway self-signed certificate, its own CA.
+  std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir.file("key.pem")
+                          + " -out " + dir.file("cert.pem") + " -days 2 -subj /CN=localhost 2>/dev/null";
+  ASSERT_EQ(std::system(make_cert.c_str()), 0);
+  node n = start_mossd(dir.file("store"), {"--tls-cert", dir.file("cert.pem"), "--tls-key",
+                                           dir.file("key.pem"), "--tls-ca", dir.file("cert.pem")});
+  ASSERT_GT(n.port, 0);
+  {
+    caf::actor_system_config cfg;
+    cfg.load<caf::io::middleman>();
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_certificate = dir.file("cert.pem");
+    cfg.openssl_key = dir.file("key.pem");
+    cfg.openssl_cafile = dir.file("cert.pem");
+    add_moss_types(cfg);
+    caf::actor_system sys{cfg};
+    auto store = caf::openssl::remote_actor<store_actor>(sys, "127.0.0.1", n.port);
+    ASSERT_TRUE(store) << sys.render(store.error());
+    caf::scoped_actor self{sys};
+    bool committed = false;
+    self->request(*store, 3s, txn_atom_v, txn_request::of(txn_op::put("k", "v")))
+      .receive([&](const txn_result&) { committed = true; }, [](caf::error&) {});
+    EXPECT_TRUE(committed);
+  }
+  {
+    caf::actor_system_config cfg;
+    cfg.load<caf::io::middleman>();
+    add_moss_types(cfg);
+    caf::actor_system sys{cfg};
+    auto start = std::chrono::steady_clock::now();
+    auto plain = caf::io::remote_actor<store_actor>(sys, "127.0.0.1", n.port);
+    EXPECT_FALSE(plain) << "a plain peer was accepted";
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  }
+  stop(n, SIGTERM);
 }
 
 } // namespace

@@ -9,6 +9,8 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/publish.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
 
 #include "actors/spawn_store.hpp"
 #include "tools/mossd/server_options.hpp"
@@ -34,6 +36,12 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
+  if (opts->tls()) {
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_certificate = opts->tls_cert;
+    cfg.openssl_key = opts->tls_key;
+    cfg.openssl_cafile = opts->tls_ca;
+  }
   cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
   add_moss_types(cfg);
   caf::actor_system sys{cfg};
@@ -42,7 +50,8 @@ int main(int argc, char** argv) {
     std::cerr << "mossd: cannot open " << opts->store.dir << ": " << parts.error().to_string() << "\n";
     return 1;
   }
-  auto port = caf::io::publish(parts->store, opts->port, opts->host.c_str(), true);
+  auto port = opts->tls() ? caf::openssl::publish(parts->store, opts->port, opts->host.c_str(), true)
+                          : caf::io::publish(parts->store, opts->port, opts->host.c_str(), true);
   if (!port) {
     std::cerr << "mossd: cannot publish on " << opts->host << ":" << opts->port << ": "
               << sys.render(port.error()) << "\n";
@@ -51,7 +60,8 @@ int main(int argc, char** argv) {
   }
   std::printf("listening %s:%u\n", opts->host.c_str(), static_cast<unsigned>(*port));
   std::fflush(stdout);
-  std::cerr << "mossd: serving " << opts->store.dir << " on " << opts->host << ":" << *port << "\n";
+  std::cerr << "mossd: serving " << opts->store.dir << " on " << opts->host << ":" << *port
+            << (opts->tls() ? " (TLS)" : "") << "\n";
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

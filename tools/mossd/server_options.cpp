@@ -33,6 +33,12 @@ result<server_options> parse_server_options(std::span<const char* const> args) {
         out.store.fsync = fsync_policy::never;
       else
         return status{errc::invalid_argument, "--fsync takes always, every_second or never"};
+    } else if (flag == "--tls-cert") {
+      out.tls_cert = value;
+    } else if (flag == "--tls-key") {
+      out.tls_key = value;
+    } else if (flag == "--tls-ca") {
+      out.tls_ca = value;
     } else if (flag == "--engine") {
       if (value == "hash")
         out.store.engine = engine_kind::hash;
@@ -44,17 +50,24 @@ result<server_options> parse_server_options(std::span<const char* const> args) {
       return status{errc::invalid_argument, "unknown option " + std::string{flag}};
     }
   }
+  if (out.tls() && (out.tls_key.empty() || out.tls_ca.empty()))
+    return status{errc::invalid_argument, "--tls-cert needs --tls-key and --tls-ca"};
+  if (!out.tls() && (!out.tls_key.empty() || !out.tls_ca.empty()))
+    return status{errc::invalid_argument, "--tls-key and --tls-ca need --tls-cert"};
   return out;
 }
 
 std::string server_usage() {
   return "usage: mossd [--dir DIR] [--host HOST] [--port PORT] [--fsync POLICY] [--engine KIND]\n"
+         "             [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n"
          "\n"
          "Opens the store in DIR (default ./moss-data) and publishes it to CAF nodes\n"
          "on HOST:PORT (default 127.0.0.1:7821; port 0 picks a free one). Prints\n"
          "'listening HOST:PORT' when ready. SIGINT or SIGTERM stop it cleanly: every\n"
          "accepted commit is finished and the log flushed and fsynced.\n"
-         "POLICY: always, every_second (default), never. KIND: radix (default), hash.\n";
+         "POLICY: always, every_second (default), never. KIND: radix (default), hash.\n"
+         "With --tls-cert, the store is published through TLS only (CAF's openssl\n"
+         "module); plain peers are refused.\n";
 }
 
 } // namespace moss::server

@@ -14,6 +14,10 @@ struct server_options {
   moss::options store;               ///< dir defaults to ./moss-data
   std::string host = "127.0.0.1";    ///< never a public address unless told
   uint16_t port = 7821;              ///< 0: any free port (printed at start)
+  std::string tls_cert;              ///< set: publish over TLS only (with key and CA)
+  std::string tls_key;
+  std::string tls_ca;
+  bool tls() const noexcept { return !tls_cert.empty(); }
 };
 
 /// Parses the arguments after the program name; errors are invalid_argument.
