@@ -2,13 +2,67 @@
 #include "tools/mossd/server_options.hpp"
 
 #include <charconv>
+#include <fstream>
 #include <string_view>
+#include <vector>
 
 namespace moss::server {
 
-result<server_options> parse_server_options(std::span<const char* const> args) {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Reads "name = value" lines ('#' starts a comment) as "--name value" flags.
+result<std::vector<std::string>> config_flags(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return status{errc::invalid_argument, "cannot read config file " + path};
+  std::vector<std::string> flags;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    std::string_view l = trim(std::string_view{line}.substr(0, line.find('#')));
+    if (l.empty())
+      continue;
+    auto eq = l.find('=');
+    if (eq == std::string_view::npos)
+      return status{errc::invalid_argument, path + ":" + std::to_string(n) + ": expected name = value"};
+    flags.push_back("--" + std::string{trim(l.substr(0, eq))});
+    flags.emplace_back(trim(l.substr(eq + 1)));
+  }
+  return flags;
+}
+
+} // namespace
+
+result<server_options> parse_server_options(std::span<const char* const> cli) {
   server_options out;
   out.store.dir = "./moss-data";
+  // The config file's settings come first, so flags override them.
+  std::vector<std::string> owned;
+  for (size_t i = 0; i + 1 < cli.size(); ++i)
+    if (std::string_view{cli[i]} == "--config") {
+      auto flags = config_flags(cli[i + 1]);
+      if (!flags)
+        return flags.error();
+      owned = std::move(*flags);
+    }
+  std::vector<const char*> all;
+  for (auto& f : owned)
+    all.push_back(f.c_str());
+  for (size_t i = 0; i < cli.size(); ++i) {
+    if (std::string_view{cli[i]} == "--config" && i + 1 < cli.size()) {
+      ++i;
+      continue;
+    }
+    all.push_back(cli[i]);
+  }
+  std::span<const char* const> args{all};
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view flag = args[i];
     if (i + 1 == args.size())
@@ -58,8 +112,8 @@ result<server_options> parse_server_options(std::span<const char* const> args) {
 }
 
 std::string server_usage() {
-  return "usage: mossd [--dir DIR] [--host HOST] [--port PORT] [--fsync POLICY] [--engine KIND]\n"
-         "             [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n"
+  return "usage: mossd [--config FILE] [--dir DIR] [--host HOST] [--port PORT] [--fsync POLICY]\n"
+         "             [--engine KIND] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n"
          "\n"
          "Opens the store in DIR (default ./moss-data) and publishes it to CAF nodes\n"
          "on HOST:PORT (default 127.0.0.1:7821; port 0 picks a free one). Prints\n"
@@ -67,7 +121,9 @@ std::string server_usage() {
          "accepted commit is finished and the log flushed and fsynced.\n"
          "POLICY: always, every_second (default), never. KIND: radix (default), hash.\n"
          "With --tls-cert, the store is published through TLS only (CAF's openssl\n"
-         "module); plain peers are refused.\n";
+         "module); plain peers are refused.\n"
+         "FILE holds 'name = value' lines with the same names (dir, host, port, fsync,\n"
+         "engine, tls-cert, tls-key, tls-ca); '#' starts a comment; flags override it.\n";
 }
 
 } // namespace moss::server

@@ -1,0 +1,57 @@
+// mossd's options: flags, a config file, and flags overriding the file.
+#include <fstream>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/persistence/temp_dir.hpp"
+#include "tools/mossd/server_options.hpp"
+
+namespace moss::server {
+namespace {
+
+result<server_options> parse(std::vector<const char*> args) {
+  return parse_server_options(std::span<const char* const>{args.data(), args.size()});
+}
+
+TEST(ServerOptionsTest, DefaultsAreLoopbackAndTheFixedPort) {
+  auto o = parse({});
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->host, "127.0.0.1");
+  EXPECT_EQ(o->port, 7821);
+  EXPECT_EQ(o->store.dir, "./moss-data");
+  EXPECT_FALSE(o->tls());
+}
+
+TEST(ServerOptionsTest, FlagsOverrideTheConfigFile) {
+  test::temp_dir dir;
+  std::ofstream(dir.file("mossd.conf")) << "# a comment\n"
+                                        << "dir = /var/lib/moss\n"
+                                        << "port = 9000   # trailing comment\n"
+                                        << "fsync = always\n"
+                                        << "\n"
+                                        << "engine = hash\n";
+  std::string conf = dir.file("mossd.conf");
+  auto o = parse({"--config", conf.c_str(), "--port", "9100"});
+  ASSERT_TRUE(o) << o.error().to_string();
+  EXPECT_EQ(o->store.dir, "/var/lib/moss");
+  EXPECT_EQ(o->port, 9100);
+  EXPECT_EQ(o->store.fsync, fsync_policy::always);
+  EXPECT_EQ(o->store.engine, engine_kind::hash);
+}
+
+TEST(ServerOptionsTest, BadInputIsAClearError) {
+  EXPECT_EQ(parse({"--port", "70000"}).error().message(), "bad port 70000");
+  EXPECT_EQ(parse({"--fsync", "sometimes"}).code(), errc::invalid_argument);
+  EXPECT_EQ(parse({"--tls-cert", "c.pem"}).error().message(), "--tls-cert needs --tls-key and --tls-ca");
+  EXPECT_EQ(parse({"--bogus", "1"}).error().message(), "unknown option --bogus");
+  EXPECT_EQ(parse({"--config", "/nonexistent/mossd.conf"}).code(), errc::invalid_argument);
+  test::temp_dir dir;
+  std::ofstream(dir.file("bad.conf")) << "port 9000\n";
+  std::string conf = dir.file("bad.conf");
+  EXPECT_NE(parse({"--config", conf.c_str()}).error().message().find("bad.conf:1: expected name = value"),
+            std::string::npos);
+}
+
+} // namespace
+} // namespace moss::server
