@@ -125,13 +125,26 @@ result<recovery_info> recover(file_system& fs, const std::string& dir, keyspace&
   return info;
 }
 
-result<check_report> check(file_system& fs, const std::string& dir) {
+namespace {
+
+// The manifest of an existing store (check and repair never create one).
+result<manifest> existing_manifest(file_system& fs, const std::string& dir) {
   manifest m;
   bool found = false;
   if (auto st = read_manifest(fs, dir, m, &found); !st)
     return st;
   if (!found)
     return status{errc::invalid_argument, dir + " holds no mossdb store (no MANIFEST)"};
+  return m;
+}
+
+} // namespace
+
+result<check_report> check(file_system& fs, const std::string& dir) {
+  auto found = existing_manifest(fs, dir);
+  if (!found)
+    return found.error();
+  const manifest& m = *found;
   check_report out;
   if (!m.snapshot.empty()) {
     snapshot_info snap;
@@ -175,12 +188,10 @@ result<repair_report> repair(file_system& fs, const std::string& dir) {
   dir_lock lock;
   if (auto st = lock.acquire(dir); !st)
     return st;
-  manifest m;
-  bool found = false;
-  if (auto st = read_manifest(fs, dir, m, &found); !st)
-    return st;
+  auto found = existing_manifest(fs, dir);
   if (!found)
-    return status{errc::invalid_argument, dir + " holds no mossdb store (no MANIFEST)"};
+    return found.error();
+  manifest m = std::move(*found);
   repair_report out;
   std::vector<std::string> kept;
   for (size_t i = 0; i < m.segments.size(); ++i) {
