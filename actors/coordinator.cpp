@@ -116,8 +116,11 @@ void group_applied(self_ptr self) {
   group_ptr group = std::move(st.group);
   if (st.wal)
     st.to_log.push_back(group);
-  for (const write_op& op : group->ops)
+  bool sets_deadline = false;
+  for (const write_op& op : group->ops) {
     st.counters.expired += op.kind == change_kind::expire ? 1 : 0;
+    sets_deadline = sets_deadline || (op.kind == change_kind::put && op.meta.expiry != 0);
+  }
   if (group->hold_replies) {
     st.awaiting.push_back({group, std::move(st.applying)});
   } else {
@@ -125,9 +128,6 @@ void group_applied(self_ptr self) {
       answer(p, std::move(p.result));
   }
   st.applying.clear();
-  bool sets_deadline = false;
-  for (const write_op& op : group->ops)
-    sets_deadline = sets_deadline || (op.kind == change_kind::put && op.meta.expiry != 0);
   bool deadlines_matter = sets_deadline || !st.ttl_deadlines || st.ttl_deadlines->load() > 0;
   for (auto& [listener, deadlines_only] : st.listeners)
     if (!deadlines_only || deadlines_matter)
