@@ -40,6 +40,19 @@ int64_t as_int(const std::optional<std::string>& v) {
   return v ? std::stoll(*v) : 0;
 }
 
+// The sum of the numbers stored under `prefix`, read as one consistent cut.
+int64_t sum_under(const db& d, std::string_view prefix) {
+  auto cut = d.scan_prefix(prefix);
+  if (!cut) {
+    ADD_FAILURE() << "scan failed: " << cut.error().to_string();
+    return -1;
+  }
+  int64_t total = 0;
+  for (auto& e : cut->entries)
+    total += std::stoll(e.value);
+  return total;
+}
+
 class DbConcurrencyTest : public ::testing::TestWithParam<engine_kind> {};
 INSTANTIATE_TEST_SUITE_P(BothEngines, DbConcurrencyTest,
                          ::testing::Values(engine_kind::hash, engine_kind::radix),
@@ -68,11 +81,7 @@ TEST_P(DbConcurrencyTest, ConcurrentIncrementsThroughTxNeverLoseAnUpdate) {
     });
   for (auto& t : pool)
     t.join();
-  int64_t total = 0;
-  auto counters_now = d.scan_prefix("counter/");
-  for (auto& e : counters_now->entries)
-    total += std::stoll(e.value);
-  EXPECT_EQ(total, threads * per_thread);
+  EXPECT_EQ(sum_under(d, "counter/"), threads * per_thread);
 }
 
 TEST_P(DbConcurrencyTest, BankTransfersKeepTheTotalForEveryReader) {
@@ -88,12 +97,7 @@ TEST_P(DbConcurrencyTest, BankTransfersKeepTheTotalForEveryReader) {
   std::thread auditor([&] {
     // Scans are one consistent cut across shards: never half a transfer.
     while (!done) {
-      auto s = d.scan_prefix("acct/");
-      ASSERT_TRUE(s);
-      int64_t total = 0;
-      for (auto& e : s->entries)
-        total += std::stoll(e.value);
-      ASSERT_EQ(total, accounts * start) << "a reader saw half of a transfer";
+      ASSERT_EQ(sum_under(d, "acct/"), accounts * start) << "a reader saw half of a transfer";
       ++audits;
     }
   });
@@ -124,11 +128,7 @@ TEST_P(DbConcurrencyTest, BankTransfersKeepTheTotalForEveryReader) {
   done = true;
   auditor.join();
   EXPECT_GT(audits.load(), 0);
-  int64_t total = 0;
-  auto accounts_now = d.scan_prefix("acct/");
-  for (auto& e : accounts_now->entries)
-    total += std::stoll(e.value);
-  EXPECT_EQ(total, accounts * start);
+  EXPECT_EQ(sum_under(d, "acct/"), accounts * start);
 }
 
 TEST_P(DbConcurrencyTest, ConcurrentWritersEndAtTheirModels) {

@@ -267,13 +267,20 @@ TEST_P(DbPersistenceTest, DamageBeforeTheTailIsRefusedUntilRepaired) {
     EXPECT_TRUE(*d.exists("k" + std::to_string(i)));
 }
 
-TEST(DbFailingDiskTest, FailedFsyncRefusesWritesKeepsReadsAndLosesNothingAcknowledged) {
+// A store under fsync `always` whose file layer fails on command.
+class DbFailingDiskTest : public ::testing::Test {
+protected:
+  DbFailingDiskTest() {
+    o.dir = dir.path();
+    o.fsync = fsync_policy::always;
+    o.fs = &faulty;
+  }
   test::temp_dir dir;
-  fault_injection_file_system faulty(default_file_system());
+  fault_injection_file_system faulty{default_file_system()};
   options o;
-  o.dir = dir.path();
-  o.fsync = fsync_policy::always;
-  o.fs = &faulty;
+};
+
+TEST_F(DbFailingDiskTest, FailedFsyncRefusesWritesKeepsReadsAndLosesNothingAcknowledged) {
   {
     auto d = db::open(o);
     ASSERT_TRUE(d);
@@ -294,13 +301,7 @@ TEST(DbFailingDiskTest, FailedFsyncRefusesWritesKeepsReadsAndLosesNothingAcknowl
   EXPECT_FALSE(*d->exists("later"));
 }
 
-TEST(DbFailingDiskTest, FullDiskOnWriteIsReportedAsWriteFailed) {
-  test::temp_dir dir;
-  fault_injection_file_system faulty(default_file_system());
-  options o;
-  o.dir = dir.path();
-  o.fsync = fsync_policy::always;
-  o.fs = &faulty;
+TEST_F(DbFailingDiskTest, FullDiskOnWriteIsReportedAsWriteFailed) {
   auto d = db::open(o);
   ASSERT_TRUE(d);
   ASSERT_TRUE(d->set("a", "1"));
