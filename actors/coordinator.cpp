@@ -29,6 +29,17 @@ void answer_all(std::vector<reply_token_ptr>& tokens, const txn_outcome& outcome
   tokens.clear();
 }
 
+// Answers everyone waiting for a compaction: the snapshot's revision or why not.
+void answer_compaction(std::vector<compact_waiter>& waiters, const result<revision>& outcome) {
+  for (auto& w : waiters) {
+    if (w.token)
+      w.token->complete(outcome ? txn_outcome{txn_result{true, *outcome, {}}} : txn_outcome{outcome.error()});
+    else if (w.promise.pending())
+      outcome ? w.promise.deliver(*outcome) : w.promise.deliver(to_error(outcome.error()));
+  }
+  waiters.clear();
+}
+
 bool idle(const coordinator_state& st) {
   return !st.group && st.queue.empty() && st.awaiting.empty() && st.to_log.empty()
          && st.logs_in_flight == 0;
@@ -93,13 +104,13 @@ void start_compaction(self_ptr self) {
   st.compaction_wanted = false;
   if (!st.wal || !st.failed.is_ok()) {
     status why = st.wal ? st.failed : status{errc::invalid_argument, "an in-memory store has no log to compact"};
-    answer_all(st.compact_waiters, why);
+    answer_compaction(st.compact_waiters, why);
     return;
   }
   hand_to_log(self, log_urgency::forced);  // records up to st.rev go before the rotation
   auto pid = fork_snapshot_writer(*st.ks, *st.fs, st.dir, st.rev);
   if (!pid) {
-    answer_all(st.compact_waiters, pid.error());
+    answer_compaction(st.compact_waiters, pid.error());
     return;
   }
   st.compacting = true;
@@ -316,21 +327,24 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       hand_to_log(self, log_urgency::now);
     },
     [self](wal_fail_atom, const std::string& why) { log_failed(self, why); },
-    [self](compact_atom) {
+    [self](compact_atom) -> caf::result<revision> {
+      auto rp = self->make_response_promise<revision>();
+      self->state.compact_waiters.push_back({nullptr, rp});
       self->state.compaction_wanted = true;
       start_compaction(self);
+      return rp;
     },
     [self](compact_atom, local_ack& c) {
-      self->state.compact_waiters.push_back(std::move(c.token));
+      self->state.compact_waiters.push_back({std::move(c.token), {}});
       self->state.compaction_wanted = true;
       start_compaction(self);
     },
-    [self](compacted_atom, revision, bool ok, const std::string& why) {
+    [self](compacted_atom, revision rev, bool ok, const std::string& why) {
       auto& st = self->state;
       st.compacting = false;
-      answer_all(st.compact_running,
-                 ok ? txn_outcome{txn_result{}}
-                    : txn_outcome{status{errc::io_error, "compaction failed: " + why}});
+      answer_compaction(st.compact_running,
+                        ok ? result<revision>{rev}
+                           : result<revision>{status{errc::io_error, "compaction failed: " + why}});
       start_compaction(self);  // one more was asked for meanwhile
     },
   };

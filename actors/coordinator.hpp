@@ -39,6 +39,12 @@ struct pending_commit {
   txn_result result;
 };
 
+/// Someone waiting for a compaction: the facade (token) or an actor (promise).
+struct compact_waiter {
+  reply_token_ptr token;
+  caf::typed_response_promise<revision> promise;
+};
+
 /// An applied group whose answers wait for its fsync (policy always): the WAL
 /// answers the group's embedded callers; the coordinator answers `commits`.
 struct undurable_group {
@@ -75,8 +81,8 @@ struct coordinator_state {
   bool log_timer = false;                ///< a tick is armed to send `to_log`
   bool compaction_wanted = false;
   bool compacting = false;
-  std::vector<reply_token_ptr> compact_waiters;  ///< for the next compaction
-  std::vector<reply_token_ptr> compact_running;  ///< for the one in progress
+  std::vector<compact_waiter> compact_waiters;  ///< for the next compaction
+  std::vector<compact_waiter> compact_running;  ///< for the one in progress
   std::deque<pending_commit> queue;
   std::vector<pending_commit> applying;  ///< actor commits of `group`
   group_ptr group;                       ///< the group shards are applying

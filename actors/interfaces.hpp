@@ -55,7 +55,7 @@ using coordinator_actor = caf::typed_actor<
   caf::reacts_to<close_atom, local_ack>,
   caf::reacts_to<durable_atom, revision>,                         ///< from the WAL
   caf::reacts_to<wal_fail_atom, std::string>,                     ///< from the WAL
-  caf::reacts_to<compact_atom>,                                   ///< the WAL asks
+  caf::replies_to<compact_atom>::with<revision>,                  ///< the store (or the WAL) asks
   caf::reacts_to<compact_atom, local_ack>,                        ///< the facade asks
   caf::reacts_to<compacted_atom, revision, bool, std::string>,  ///< from the WAL
   caf::reacts_to<tick_atom>>;                                     ///< time to hand the WAL its batch
@@ -72,6 +72,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<scan_atom, scan_request>::with<scan_result>,
   caf::replies_to<txn_atom, txn_request>::with<txn_result>,
   caf::replies_to<stats_atom>::with<store_stats>,
+  /// a snapshot at the current revision (its revision), the log before it dropped
+  caf::replies_to<compact_atom>::with<revision>,
   caf::replies_to<watch_atom, watch_request, watch_subscriber>::with<watch_created>,
   caf::reacts_to<unwatch_atom, watch_id>,
   caf::reacts_to<watch_ack_atom, watch_id, uint64_t>>;

@@ -51,6 +51,9 @@ store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state>
     [self](stats_atom) -> caf::result<store_stats> {
       return self->delegate(self->state.coordinator, stats_atom_v);
     },
+    [self](compact_atom) -> caf::result<revision> {
+      return self->delegate(self->state.coordinator, compact_atom_v);
+    },
     [self](watch_atom, watch_request& req,
            watch_subscriber& sub) -> caf::result<watch_created> {
       if (auto v = validate_watch(req, self->state.lim.max_key_size); !v)

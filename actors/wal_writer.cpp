@@ -74,7 +74,7 @@ void maybe_ask_compaction(self_ptr self) {
       || static_cast<double>(log) < s.setup.compact_ratio * static_cast<double>(s.setup.snapshot_bytes))
     return;
   s.compaction_asked = true;
-  self->send(s.coordinator, compact_atom_v);
+  caf::anon_send(s.coordinator, compact_atom_v);  // anonymous: the revision it answers goes nowhere
 }
 
 // The snapshot at compact_rev is done (or failed): switch the manifest to it.

@@ -1,8 +1,10 @@
-// The embedded facade: moss::db runs a store inside this process and offers
-// its operations as plain calls. Reads never cross a thread; writes go to the
-// coordinator actor and wait on a reply slot, or return a future.
+// moss::db: a store's operations as plain calls, on one of two back ends.
+// db::open runs the store inside this process (reads never cross a thread;
+// writes go to the coordinator actor and wait on a reply slot, or return a
+// future); db::connect talks to a mossd node over CAF's middleman, with the
+// same calls, each bounded by a timeout.
 //
-//   auto db = moss::db::open({});
+//   auto db = moss::db::open({});                      // or db::connect("127.0.0.1", 7821)
 //   db->set("k", "v");
 //   auto v = db->get("k");   // result<optional<string>>
 #pragma once
@@ -16,6 +18,7 @@
 #include <string_view>
 
 #include "client/batch.hpp"
+#include "client/connect_options.hpp"
 #include "client/watch.hpp"
 #include "client/write_future.hpp"
 #include "common/result.hpp"
@@ -48,14 +51,19 @@ struct tx_options {
 
 class db {
 public:
-  /// Opens a store with `opts`.
+  /// Opens a store with `opts` in this process.
   static result<db> open(const options& opts = {});
+  /// Connects to the store a mossd node publishes on `host`:`port`
+  /// (errc::unreachable if nothing answers there). Every call of the result
+  /// ends within `opts.timeout`; if the connection is lost, pending and later
+  /// calls fail with errc::unreachable, and watches end with it.
+  static result<db> connect(const std::string& host, uint16_t port, const connect_options& opts = {});
 
   db(db&&) noexcept;
   db& operator=(db&&) noexcept;
   ~db();  ///< closes
 
-  // -- reads (never leave the calling thread) ---------------------------------
+  // -- reads (embedded: never leave the calling thread) ------------------------
 
   /// The value under `key`; nullopt when missing or expired.
   result<std::optional<std::string>> get(std::string_view key) const;
@@ -127,8 +135,9 @@ public:
   /// reads and writes go on meanwhile. Returns when the new snapshot is in
   /// place (errc::invalid_argument for an in-memory store).
   status compact();
-  /// Finishes accepted writes and stops the store. Later calls fail with
-  /// errc::closed; closing twice is harmless.
+  /// Embedded: finishes accepted writes and stops the store. Remote: drops
+  /// the connection (the node runs on). Later calls fail with errc::closed;
+  /// closing twice is harmless.
   status close();
   bool is_closed() const noexcept;
 

@@ -1,40 +1,51 @@
-// The embedded facade's private state: the actor system it runs the store in,
-// the store's parts, and the closed flag. Lifecycle notes:
-//   - reads use the keyspace directly and only check `closed`;
-//   - senders hold `life` shared while they check `closed` and send, so close
-//     (which takes it exclusively to flip `closed`) never races a send;
-//   - close drains the coordinator, stops the actors, then drops the system.
+// What moss::db runs on: one interface, two back ends. embedded_impl runs the
+// store in this process (reads straight from the keyspace); remote_impl talks
+// to a store actor on another node. The facade (db.cpp) validates input and
+// shapes results; a back end only moves requests and answers.
 #pragma once
 
-#include <atomic>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
+#include <optional>
+#include <string_view>
 
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
-
-#include "actors/spawn_store.hpp"
 #include "client/db.hpp"
+#include "client/watch_channel.hpp"
+#include "core/completion.hpp"
 
 namespace moss {
 
 struct db::impl {
-  options opts;
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  store_parts parts;
-  std::shared_ptr<keyspace> ks;  ///< outlives the actors, for racing readers
-  std::atomic<bool> closed{false};
-  mutable std::shared_mutex life;
+  virtual ~impl() = default;
 
-  /// Sends `req` to the coordinator; the outcome goes to `done`.
-  void submit(txn_request req, std::shared_ptr<completion> done);
+  /// Limits requests are checked against before they leave the caller.
+  virtual const limits& limit() const = 0;
+  virtual bool closed() const noexcept = 0;
+  /// The store's clock (deadlines are nanoseconds since the Unix epoch).
+  virtual int64_t now_ns() const = 0;
+
+  virtual result<std::optional<kv>> entry(std::string_view key) = 0;
+  virtual result<bool> exists(std::string_view key) = 0;
+  virtual result<scan_result> scan(const scan_request& req) = 0;
+  /// Sends a validated commit; its outcome goes to `done` exactly once.
+  virtual void submit(txn_request req, std::shared_ptr<completion> done) = 0;
+  virtual result<store_stats> stats() = 0;
+  /// A snapshot at the current revision; returns its revision.
+  virtual result<revision> compact() = 0;
+  /// Starts the bridge of a validated watch; failures end the channel.
+  virtual void start_watch(watch_request req, std::shared_ptr<watch_channel> ch) = 0;
+  /// Ends the back end; later calls fail with errc::closed. Idempotent.
+  virtual status close() = 0;
+
   /// Submits and waits.
-  result<txn_result> commit(txn_request req);
-  /// Commits one op and says whether it found its key (del, persist).
-  result<bool> commit_one(txn_op op);
-  status shutdown();
+  result<txn_result> commit(txn_request req) {
+    auto slot = std::make_shared<reply_slot>();
+    submit(std::move(req), slot);
+    return std::move(slot->wait());
+  }
 };
+
+inline status closed_error() {
+  return {errc::closed, "the store is closed"};
+}
 
 } // namespace moss

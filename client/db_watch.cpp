@@ -1,5 +1,5 @@
-// The embedded facade's watches: each runs through a bridge actor that fills
-// the channel a watch_stream (or a callback) reads.
+// The facade's watches: each runs through a bridge actor that fills the
+// channel a watch_stream (or a callback) reads.
 #include "client/db_impl.hpp"
 #include "client/watch_channel.hpp"
 #include "core/watch_registry.hpp"
@@ -23,25 +23,18 @@ watch_request to_request(watch_scope scope, std::string_view key, std::string_vi
   return req;
 }
 
-// Validates, spawns the bridge, and waits until the hub registered the watch
-// (so a write that starts after this returns is seen).
+// Validates, has the back end start the bridge, and waits until the hub
+// registered the watch (so a write that starts after this returns is seen).
 std::shared_ptr<watch_channel> start_watch(db::impl& d, watch_request req, watch_callback on_event,
                                            watch_end_callback on_end) {
   auto ch = std::make_shared<watch_channel>();
   ch->on_event = std::move(on_event);
   ch->on_end = std::move(on_end);
-  if (auto st = validate_watch(req, d.opts.limit.max_key_size); !st) {
+  if (auto st = validate_watch(req, d.limit().max_key_size); !st) {
     ch->fail(st);
     return ch;
   }
-  {
-    std::shared_lock lock(d.life);
-    if (d.closed.load(std::memory_order_relaxed)) {
-      ch->fail(status{errc::closed, "the store is closed"});
-      return ch;
-    }
-    d.sys->spawn(watch_bridge, ch, d.parts.hub, std::move(req));
-  }
+  d.start_watch(std::move(req), ch);
   ch->wait_started();
   return ch;
 }

@@ -6,7 +6,7 @@
 
 namespace moss {
 
-void watch_channel::on_created(const watch_created& c, watch_hub_actor h) {
+void watch_channel::on_created(const watch_created& c, caf::actor h) {
   std::lock_guard lk(mu);
   id = c.id;
   start_rev = c.start_rev;
@@ -141,33 +141,32 @@ void watch_channel::cancel() {
 
 watch_subscriber::behavior_type
 watch_bridge(watch_subscriber::stateful_pointer<watch_bridge_state> self,
-             std::shared_ptr<watch_channel> ch, watch_hub_actor hub, watch_request req) {
+             std::shared_ptr<watch_channel> ch, watch_source source, watch_request req) {
   self->state.ch = std::move(ch);
-  auto closed = [self](std::string why) {
-    self->state.ch->finish(
-      watch_end{self->state.ch->id, errc::closed, self->state.last_rev, 0, std::move(why)});
+  auto gone = [self, why = source.gone] {
+    self->state.ch->finish(watch_end{self->state.ch->id, why.code(), self->state.last_rev, 0, why.message()});
   };
-  // The hub ends every watch before it stops; these catch the rest.
-  self->set_down_handler([self, closed](caf::down_msg&) {
-    closed("the store stopped");
+  // The hub ends every watch before it stops; these catch the rest (a store
+  // stopped abruptly, a node that went away).
+  self->set_down_handler([self, gone](caf::down_msg&) {
+    gone();
     self->quit();
   });
-  self->set_exit_handler([self, closed](caf::exit_msg& msg) {
-    closed("the store stopped");
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    auto& st = self->state;
+    st.ch->finish(watch_end{st.ch->id, errc::closed, st.last_rev, 0, "the store is closed"});
     self->quit(msg.reason);
   });
-  self->monitor(hub);
+  self->monitor(source.hub);
   auto me = caf::actor_cast<watch_subscriber>(self);
-  self->request(hub, caf::infinite, watch_atom_v, std::move(req), me)
+  self->request(source.hub, caf::infinite, watch_atom_v, std::move(req), me)
     .then(
-      [self, hub](watch_created& c) {
+      [self, hub = source.hub](watch_created& c) {
         self->state.last_rev = c.start_rev - 1;
         self->state.ch->on_created(c, hub);
       },
-      [self](caf::error& err) {
-        status st = to_status(err);
-        if (err.category() != caf::atom("moss"))
-          st = status{errc::closed, "the store is closed"};
+      [self, why = source.gone](caf::error& err) {
+        status st = err.category() == caf::atom("moss") ? to_status(err) : why;
         self->state.ch->fail(st, compact_revision_of(err));
         self->quit();
       });

@@ -1,8 +1,10 @@
-// The embedded side of a watch: a channel (mutex/condvar queue) that a plain
+// The facade's side of a watch: a channel (mutex/condvar queue) that a plain
 // thread reads, filled by a small bridge actor that subscribes to the watch
-// hub. The bridge owns nothing but the channel pointer; it sends the watch
-// request to the hub and, for callback watches, acks; the reader acks as it
-// consumes (every limit / 4 items) and sends unwatch on cancel.
+// hub, directly (embedded) or through a remote store actor (both take the
+// same watch, unwatch and ack messages). The bridge owns nothing but the
+// channel pointer; it sends the watch request and, for callback watches,
+// acks; the reader acks as it consumes (every limit / 4 items) and sends
+// unwatch on cancel.
 #pragma once
 
 #include <condition_variable>
@@ -34,7 +36,7 @@ struct watch_channel {
   uint64_t consumed = 0;  ///< items handed out (acked to the hub in steps)
   uint64_t acked = 0;
   uint64_t ack_every = 1;
-  watch_hub_actor hub;    ///< null once finished
+  caf::actor hub;         ///< takes acks and unwatch: the hub or a remote store; null once finished
   // Callback watches: on_event runs under cb_mu, so cancel() from another
   // thread waits for a running callback (and cancel() inside one is fine).
   watch_callback on_event;
@@ -42,7 +44,7 @@ struct watch_channel {
   std::recursive_mutex cb_mu;
 
   /// The hub registered the watch.
-  void on_created(const watch_created& c, watch_hub_actor h);
+  void on_created(const watch_created& c, caf::actor h);
   /// Queues a batch (or runs the callback); returns false if the watch ended.
   bool on_batch(watch_batch& b);
   /// The watch ended (first call wins); wakes the reader.
@@ -68,8 +70,15 @@ struct watch_bridge_state {
   static inline const char* name = "moss.watch_bridge";
 };
 
+/// Where a bridge subscribes, and how the watch ends if that actor goes away
+/// (errc::closed for the embedded hub, errc::unreachable for a remote node).
+struct watch_source {
+  caf::actor hub;  ///< the watch hub or a store actor
+  status gone;
+};
+
 watch_subscriber::behavior_type
 watch_bridge(watch_subscriber::stateful_pointer<watch_bridge_state> self,
-             std::shared_ptr<watch_channel> ch, watch_hub_actor hub, watch_request req);
+             std::shared_ptr<watch_channel> ch, watch_source source, watch_request req);
 
 } // namespace moss

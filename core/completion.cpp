@@ -12,32 +12,30 @@
 
 namespace moss {
 
-void reply_slot::complete(txn_outcome outcome) {
-  outcome_.emplace(std::move(outcome));
+void ready_flag::set() noexcept {
   state_.store(1, std::memory_order_release);
   state_.notify_all();
 }
 
-txn_outcome& reply_slot::wait() {
+void ready_flag::wait() const noexcept {
   // 1. A commit usually lands within a few microseconds: spinning ~3 us is
   //    far cheaper than a futex sleep and wake-up (30-50 us here).
   // 2. Then yield a while: when threads outnumber cores (many writers), the
   //    core goes to whoever has the work to do.
   // 3. Then park on the futex.
-  for (int i = 0; i < 256 && !ready(); ++i)
+  for (int i = 0; i < 256 && !is_set(); ++i)
     MOSS_PAUSE();
-  for (int i = 0; i < 32 && !ready(); ++i)
+  for (int i = 0; i < 32 && !is_set(); ++i)
     std::this_thread::yield();
-  while (!ready())
+  while (!is_set())
     state_.wait(0, std::memory_order_acquire);
-  return *outcome_;
 }
 
-bool reply_slot::wait_for(std::chrono::nanoseconds timeout) {
+bool ready_flag::wait_for(std::chrono::nanoseconds timeout) const noexcept {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (int i = 0; i < 256 && !ready(); ++i)
+  for (int i = 0; i < 256 && !is_set(); ++i)
     MOSS_PAUSE();
-  while (!ready()) {
+  while (!is_set()) {
     if (std::chrono::steady_clock::now() >= deadline)
       return false;
     std::this_thread::sleep_for(std::chrono::microseconds(50));

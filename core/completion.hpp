@@ -23,23 +23,56 @@ public:
   virtual void complete(txn_outcome outcome) = 0;
 };
 
-/// A completion a plain thread waits on.
-class reply_slot final : public completion {
+/// A one-shot flag a plain thread waits for: it spins ~3 us, yields a
+/// while, then parks on a futex.
+class ready_flag {
 public:
-  void complete(txn_outcome outcome) override;
-
-  /// True once the outcome is there.
-  bool ready() const noexcept { return state_.load(std::memory_order_acquire) != 0; }
-
-  /// Waits for the outcome: spins up to ~2,000 pauses, then parks.
-  txn_outcome& wait();
-
-  /// Waits at most `timeout`; false if the outcome is not there by then.
-  bool wait_for(std::chrono::nanoseconds timeout);
+  void set() noexcept;
+  bool is_set() const noexcept { return state_.load(std::memory_order_acquire) != 0; }
+  void wait() const noexcept;
+  /// False if the flag is still clear after `timeout`.
+  bool wait_for(std::chrono::nanoseconds timeout) const noexcept;
 
 private:
   std::atomic<uint32_t> state_{0};
-  std::optional<txn_outcome> outcome_;
+};
+
+/// One value handed from one thread to another that waits for it.
+template <class T>
+class value_slot {
+public:
+  void complete(T value) {
+    value_.emplace(std::move(value));
+    flag_.set();
+  }
+  bool ready() const noexcept { return flag_.is_set(); }
+  T& wait() {
+    flag_.wait();
+    return *value_;
+  }
+  bool wait_for(std::chrono::nanoseconds timeout) { return flag_.wait_for(timeout); }
+
+private:
+  ready_flag flag_;
+  std::optional<T> value_;
+};
+
+/// A completion a plain thread waits on.
+class reply_slot final : public completion {
+public:
+  void complete(txn_outcome outcome) override { slot_.complete(std::move(outcome)); }
+
+  /// True once the outcome is there.
+  bool ready() const noexcept { return slot_.ready(); }
+
+  /// Waits for the outcome.
+  txn_outcome& wait() { return slot_.wait(); }
+
+  /// Waits at most `timeout`; false if the outcome is not there by then.
+  bool wait_for(std::chrono::nanoseconds timeout) { return slot_.wait_for(timeout); }
+
+private:
+  value_slot<txn_outcome> slot_;
 };
 
 /// A completion that runs a callback on the store's thread (keep it short).

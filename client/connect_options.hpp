@@ -1,0 +1,31 @@
+// How moss::db::connect reaches a mossd node: the bound on every call, TLS,
+// and the limits checked before a request leaves this process.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "core/options.hpp"
+
+namespace moss {
+
+struct connect_options {
+  /// No call waits longer than this for its answer (errc::timeout after it);
+  /// a lost connection fails every call at once (errc::unreachable).
+  std::chrono::milliseconds timeout{5000};
+  /// All three set: connect with TLS (the node runs with --tls-*), presenting
+  /// this certificate and trusting the CA file.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+  /// Requests beyond these fail here with errc::invalid_argument; the node
+  /// checks its own limits as well.
+  limits limit;
+  /// Scheduler threads of the client's actor system (0: at most 2).
+  size_t threads = 0;
+
+  bool tls() const { return !tls_cert.empty() || !tls_key.empty() || !tls_ca.empty(); }
+};
+
+} // namespace moss
