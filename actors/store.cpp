@@ -49,7 +49,21 @@ store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state>
       return self->delegate(self->state.coordinator, txn_atom_v, std::move(req));
     },
     [self](stats_atom) -> caf::result<store_stats> {
-      return self->delegate(self->state.coordinator, stats_atom_v);
+      // The coordinator's counters, then the hub's watcher count.
+      auto rp = self->make_response_promise<store_stats>();
+      self->request(self->state.coordinator, caf::infinite, stats_atom_v)
+        .then(
+          [self, rp](store_stats& s) mutable {
+            self->request(self->state.hub, caf::infinite, stats_atom_v)
+              .then(
+                [rp, s](const watch_stats& w) mutable {
+                  s.watchers = w.watchers;
+                  rp.deliver(s);
+                },
+                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+          },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      return rp;
     },
     [self](compact_atom) -> caf::result<revision> {
       return self->delegate(self->state.coordinator, compact_atom_v);

@@ -107,7 +107,7 @@ result<store_stats> embedded_impl::stats() {
     return closed_error();
   caf::scoped_actor self{*sys_};
   std::optional<result<store_stats>> out;
-  self->request(parts_.coordinator, std::chrono::seconds(10), stats_atom_v)
+  self->request(parts_.store, std::chrono::seconds(10), stats_atom_v)
     .receive([&](store_stats s) { out.emplace(s); },
              [&](caf::error& err) { out.emplace(to_status(err)); });
   return std::move(*out);

@@ -20,53 +20,12 @@
 #include "actors/spawn_store.hpp"
 #include "messages/errors.hpp"
 #include "tests/persistence/temp_dir.hpp"
+#include "tests/tools/mossd_process.hpp"
 
 using namespace std::chrono_literals;
 
 namespace moss {
 namespace {
-
-struct node {
-  pid_t pid = -1;
-  uint16_t port = 0;
-};
-
-// Starts mossd on `dir` with a free port (and `extra` flags) and reads the port it prints.
-node start_mossd(const std::string& dir, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"mossd", "--dir", dir, "--port", "0", "--fsync", "always"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int fds[2];
-  if (::pipe(fds) != 0)
-    return {};
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    ::execv(MOSSD_PATH, argv.data());
-    _exit(127);
-  }
-  ::close(fds[1]);
-  FILE* out = ::fdopen(fds[0], "r");
-  char line[128] = {0};
-  unsigned port = 0;
-  if (std::fgets(line, sizeof line, out) == nullptr || std::sscanf(line, "listening 127.0.0.1:%u", &port) != 1)
-    port = 0;
-  std::fclose(out);
-  return {pid, static_cast<uint16_t>(port)};
-}
-
-int stop(node& n, int sig) {
-  ::kill(n.pid, sig);
-  int wstatus = 0;
-  ::waitpid(n.pid, &wstatus, 0);
-  n.pid = -1;
-  return wstatus;
-}
 
 class MossdTest : public ::testing::Test {
 protected:
@@ -74,10 +33,6 @@ protected:
     cfg_.load<caf::io::middleman>();
     add_moss_types(cfg_);
     sys_.emplace(cfg_);
-  }
-  ~MossdTest() override {
-    if (node_.pid > 0)
-      stop(node_, SIGKILL);
   }
   store_actor connect() {
     auto store = caf::io::remote_actor<store_actor>(*sys_, "127.0.0.1", node_.port);
@@ -97,11 +52,11 @@ protected:
   test::temp_dir dir_;
   caf::actor_system_config cfg_;
   std::optional<caf::actor_system> sys_;
-  node node_;
+  test::mossd_process node_;
 };
 
 TEST_F(MossdTest, ARemoteNodeRequestsThePublishedStore) {
-  node_ = start_mossd(dir_.path());
+  node_ = test::mossd_process::start(dir_.path());
   ASSERT_GT(node_.port, 0);
   store_actor store = connect();
   txn_request put;
@@ -119,9 +74,9 @@ TEST_F(MossdTest, ARemoteNodeRequestsThePublishedStore) {
   EXPECT_EQ(bad.code(), errc::invalid_argument);  // the error crosses the network intact
 
   // SIGTERM: a clean stop; the restarted node has everything.
-  int wstatus = stop(node_, SIGTERM);
+  int wstatus = node_.stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
-  node_ = start_mossd(dir_.path());
+  node_ = test::mossd_process::start(dir_.path());
   ASSERT_GT(node_.port, 0);
   store = connect();
   got = ask<lookup_result>(store, get_atom_v, std::string{"app/b"});
@@ -130,11 +85,11 @@ TEST_F(MossdTest, ARemoteNodeRequestsThePublishedStore) {
 }
 
 TEST_F(MossdTest, ANodeThatDiesGivesAnErrorNotAHang) {
-  node_ = start_mossd(dir_.path());
+  node_ = test::mossd_process::start(dir_.path());
   ASSERT_GT(node_.port, 0);
   store_actor store = connect();
   ASSERT_TRUE(ask<txn_result>(store, txn_atom_v, txn_request::of(txn_op::put("k", "v"))));
-  stop(node_, SIGKILL);
+  node_.stop(SIGKILL);
   auto start = std::chrono::steady_clock::now();
   auto after = ask<lookup_result>(store, get_atom_v, std::string{"k"});
   EXPECT_FALSE(after);
@@ -144,11 +99,8 @@ TEST_F(MossdTest, ANodeThatDiesGivesAnErrorNotAHang) {
 
 TEST(MossdTlsTest, TlsPeersAreServedAndPlainPeersRefused) {
   test::temp_dir dir;
-  // A throwaway self-signed certificate, its own CA.
-  std::string make_cert = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir.file("key.pem")
-                          + " -out " + dir.file("cert.pem") + " -days 2 -subj /CN=localhost 2>/dev/null";
-  ASSERT_EQ(std::system(make_cert.c_str()), 0);
-  node n = start_mossd(dir.file("store"), {"--tls-cert", dir.file("cert.pem"), "--tls-key",
+  ASSERT_TRUE(test::make_test_certificate(dir.file("key.pem"), dir.file("cert.pem")));
+  auto n = test::mossd_process::start(dir.file("store"), 0, {"--tls-cert", dir.file("cert.pem"), "--tls-key",
                                            dir.file("key.pem"), "--tls-ca", dir.file("cert.pem")});
   ASSERT_GT(n.port, 0);
   {
@@ -178,7 +130,7 @@ TEST(MossdTlsTest, TlsPeersAreServedAndPlainPeersRefused) {
     EXPECT_FALSE(plain) << "a plain peer was accepted";
     EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
   }
-  stop(n, SIGTERM);
+  n.stop(SIGTERM);
 }
 
 } // namespace

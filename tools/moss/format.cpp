@@ -55,7 +55,8 @@ void print_stats(std::ostream& out, const store_stats& s) {
       << "compactions " << s.compactions << '\n'
       << "torn_tails " << s.torn_tails << '\n'
       << "expired_at_open " << s.expired_at_open << '\n'
-      << "expired " << s.expired << '\n';
+      << "expired " << s.expired << '\n'
+      << "watchers " << s.watchers << '\n';
 }
 
 } // namespace moss::shell

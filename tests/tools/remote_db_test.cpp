@@ -1,0 +1,306 @@
+// moss::db::connect against a mossd node in another process, on loopback:
+// every facade call over the network, watches across it, a node killed
+// mid-stream (errors, no hang), a stopped node (timeouts), a restarted node
+// reached again, and TLS.
+#include <atomic>
+#include <optional>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "client/db.hpp"
+#include "tests/persistence/temp_dir.hpp"
+#include "tests/tools/mossd_process.hpp"
+
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+namespace moss {
+namespace {
+
+connect_options quick(std::chrono::milliseconds timeout = 3000ms) {
+  connect_options o;
+  o.timeout = timeout;
+  return o;
+}
+
+class RemoteDbTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    node_ = test::mossd_process::start(dir_.file("store"));
+    ASSERT_GT(node_.port, 0) << "mossd did not start";
+  }
+  db connect(const connect_options& o = quick()) {
+    auto d = db::connect("127.0.0.1", node_.port, o);
+    EXPECT_TRUE(d) << d.error().to_string();
+    return std::move(*d);
+  }
+
+  test::temp_dir dir_;
+  test::mossd_process node_;
+};
+
+TEST_F(RemoteDbTest, EveryFacadeCallWorksOverTheNetwork) {
+  db d = connect();
+  // Single keys, binary-safe.
+  ASSERT_TRUE(d.set("a", "1"));
+  ASSERT_TRUE(d.set("b\0x"s, "v\0\xff"s));
+  EXPECT_EQ(d.get("a").value(), "1");
+  EXPECT_EQ(d.get("b\0x"s).value(), "v\0\xff"s);
+  EXPECT_EQ(d.get("missing").value(), std::nullopt);
+  EXPECT_TRUE(d.exists("a").value());
+  EXPECT_FALSE(d.exists("missing").value());
+  auto e = d.entry("a").value();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->meta.version, 1);
+  EXPECT_EQ(e->meta.create_rev, e->meta.mod_rev);
+
+  // TTL and persist.
+  ASSERT_TRUE(d.set("t", "x", with_ttl(60s)));
+  auto left = d.ttl("t").value();
+  ASSERT_TRUE(left);
+  EXPECT_GT(*left, 50s);
+  EXPECT_LE(*left, 60s);
+  EXPECT_TRUE(d.persist("t").value());
+  EXPECT_EQ(d.ttl("t").value(), std::nullopt);
+  EXPECT_EQ(d.get("t").value(), "x");
+
+  // Deletes.
+  EXPECT_TRUE(d.del("t").value());
+  EXPECT_FALSE(d.del("t").value());
+
+  // Batches and scans.
+  batch b;
+  b.set("app/1", "one").set("app/2", "two").set("app/3", "three");
+  auto rev = d.write(b);
+  ASSERT_TRUE(rev);
+  auto all = d.scan_prefix("app/").value();
+  ASSERT_EQ(all.entries.size(), 3u);
+  EXPECT_EQ(all.entries[0].key, "app/1");
+  EXPECT_EQ(all.entries[2].meta.mod_rev, *rev);  // one revision for the whole batch
+  auto some = d.scan_range("app/2", "app/9", 1).value();
+  ASSERT_EQ(some.entries.size(), 1u);
+  EXPECT_EQ(some.entries[0].key, "app/2");
+  EXPECT_TRUE(some.more);
+
+  // A compare-and-swap: the then branch, then the else branch.
+  txn_request cas;
+  cas.compares = {compare::value_is("a", "1")};
+  cas.success = {txn_op::put("a", "2")};
+  cas.failure = {txn_op::get("a")};
+  auto r = d.txn(cas).value();
+  EXPECT_TRUE(r.succeeded);
+  r = d.txn(cas).value();
+  EXPECT_FALSE(r.succeeded);
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(r.results[0].entry.value, "2");
+
+  // A closure transaction.
+  ASSERT_TRUE(d.tx([](tx& t) -> status {
+    auto v = t.get("a");
+    if (!v)
+      return v.error();
+    t.set("a", **v + "+");
+    return status::ok();
+  }));
+  EXPECT_EQ(d.get("a").value(), "2+");
+
+  // Asynchronous writes: futures and a callback.
+  std::vector<write_future> fs;
+  for (int i = 0; i < 100; ++i)
+    fs.push_back(d.set_async("async/" + std::to_string(i), "v"));
+  for (auto& f : fs)
+    ASSERT_TRUE(f.get());
+  EXPECT_TRUE(d.del_async("async/0").get());
+  std::atomic<bool> called{false};
+  d.txn_async(txn_request::of(txn_op::put("cb", "1")), [&](result<txn_result> r) {
+    EXPECT_TRUE(r);
+    called = true;
+  });
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!called && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_TRUE(called);
+  EXPECT_EQ(d.scan_prefix("async/").value().entries.size(), 99u);
+
+  // The store's numbers and a compaction.
+  auto s = d.stats().value();
+  EXPECT_GE(s.keys, 100u);
+  EXPECT_GT(s.rev, 100u);
+  EXPECT_GT(s.fsyncs, 0u);
+  ASSERT_TRUE(d.compact());
+  EXPECT_GT(d.stats().value().snapshot_rev, 0u);
+
+  // Bad input is refused with the same errors as the embedded store.
+  EXPECT_EQ(d.get("").code(), errc::invalid_argument);
+  EXPECT_EQ(d.set("k", "v", with_ttl(-1s)).code(), errc::invalid_argument);
+  EXPECT_EQ(d.set(std::string(100'000, 'k'), "v").code(), errc::invalid_argument);
+
+  // Closing drops the connection only; the node keeps everything.
+  ASSERT_TRUE(d.close());
+  EXPECT_EQ(d.get("a").code(), errc::closed);
+  EXPECT_EQ(d.set("a", "3").code(), errc::closed);
+  db again = connect();
+  EXPECT_EQ(again.get("a").value(), "2+");
+}
+
+TEST_F(RemoteDbTest, AWatchSeesChangesMadeByAnotherClient) {
+  db watcher = connect();
+  db writer = connect();
+  watch_options wo;
+  wo.prev_value = true;
+  auto w = watcher.watch_prefix("cfg/", wo);
+  ASSERT_FALSE(w.done()) << w.error().to_string();
+  ASSERT_TRUE(writer.set("cfg/a", "1"));
+  ASSERT_TRUE(writer.set("cfg/a", "2"));
+  ASSERT_TRUE(writer.set("other", "x"));
+  ASSERT_TRUE(writer.del("cfg/a"));
+  std::vector<watch_event> got;
+  while (got.size() < 3) {
+    auto ev = w.next(5s);
+    ASSERT_TRUE(ev) << "events stopped after " << got.size();
+    got.push_back(std::move(*ev));
+  }
+  EXPECT_EQ(got[0].kind, event_kind::create);
+  EXPECT_EQ(got[1].kind, event_kind::update);
+  EXPECT_EQ(got[1].prev_value, "1");
+  EXPECT_EQ(got[2].kind, event_kind::del);
+  EXPECT_EQ(got[2].prev_value, "2");
+  EXPECT_LT(got[0].rev, got[1].rev);
+  EXPECT_EQ(watcher.stats().value().watchers, 1u);
+
+  // Resumable: a new watch from the first event's revision replays them.
+  wo.start_rev = got[0].rev;
+  auto again = watcher.watch_prefix("cfg/", wo);
+  for (const auto& want : got) {
+    auto ev = again.next(5s);
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->rev, want.rev);
+    EXPECT_EQ(ev->kind, want.kind);
+  }
+
+  // A callback watch, cancelled by its handle.
+  std::atomic<int> seen{0};
+  {
+    auto h = watcher.watch(watch_request::for_key("k"), [&](const watch_event&) { ++seen; });
+    ASSERT_TRUE(writer.set("k", "1"));
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (seen == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(seen, 1);
+
+  // Closing the watching db ends its streams with errc::closed.
+  ASSERT_TRUE(watcher.close());
+  EXPECT_FALSE(w.next(5s));
+  EXPECT_EQ(w.error().code(), errc::closed);
+}
+
+TEST_F(RemoteDbTest, ANodeKilledMidStreamFailsEveryCallWithoutAHang) {
+  db d = connect(quick(2000ms));
+  auto w = d.watch_prefix("");
+  ASSERT_TRUE(d.set("before", "1"));
+  ASSERT_TRUE(w.next(5s));
+  // Calls in flight when the node dies: it is stopped first, so none of them
+  // can be answered, then killed.
+  ::kill(node_.pid, SIGSTOP);
+  std::vector<write_future> fs;
+  for (int i = 0; i < 1000; ++i)
+    fs.push_back(d.set_async("k" + std::to_string(i), "v"));
+  std::optional<status> blocked_get;
+  std::thread reader([&] {
+    auto r = d.get("before");
+    blocked_get = r ? status::ok() : r.error();
+  });
+  std::this_thread::sleep_for(100ms);
+  auto start = std::chrono::steady_clock::now();
+  node_.stop(SIGKILL);
+  for (auto& f : fs)
+    EXPECT_EQ(f.get().code(), errc::unreachable);
+  reader.join();
+  EXPECT_EQ(blocked_get->code(), errc::unreachable) << blocked_get->to_string();
+  // The stream ends with the reason, after the events that did arrive.
+  while (w.next(5s)) {
+  }
+  EXPECT_TRUE(w.done());
+  EXPECT_EQ(w.error().code(), errc::unreachable) << w.error().to_string();
+  // Later calls fail at once.
+  EXPECT_EQ(d.get("before").code(), errc::unreachable);
+  EXPECT_EQ(d.set("after", "1").code(), errc::unreachable);
+  EXPECT_EQ(d.stats().code(), errc::unreachable);
+  auto late = d.watch_prefix("");
+  EXPECT_TRUE(late.done());
+  EXPECT_EQ(late.error().code(), errc::unreachable);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+}
+
+TEST_F(RemoteDbTest, AStoppedNodeTimesCallsOutAndARestartedNodeIsReachedAgain) {
+  db d = connect(quick(500ms));
+  ASSERT_TRUE(d.set("kept", "yes"));
+  ::kill(node_.pid, SIGSTOP);  // alive but silent
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(d.get("kept").code(), errc::timeout);
+  EXPECT_EQ(d.set("x", "1").code(), errc::timeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  ::kill(node_.pid, SIGCONT);
+  EXPECT_EQ(d.get("kept").value(), "yes");  // the connection survived
+
+  // Killed and restarted on the same port and directory: reached again,
+  // with everything it acknowledged (fsync always).
+  uint16_t port = node_.port;
+  node_.stop(SIGKILL);
+  EXPECT_EQ(d.get("kept").code(), errc::unreachable);
+  node_ = test::mossd_process::start(dir_.file("store"), port);
+  ASSERT_EQ(node_.port, port);
+  auto back = db::connect("127.0.0.1", port, quick());
+  ASSERT_TRUE(back) << back.error().to_string();
+  EXPECT_EQ(back->get("kept").value(), "yes");
+}
+
+TEST(RemoteDbConnectTest, NothingListeningIsUnreachableAtOnce) {
+  test::temp_dir dir;
+  // A port that was free a moment ago.
+  auto n = test::mossd_process::start(dir.file("store"));
+  ASSERT_GT(n.port, 0);
+  uint16_t port = n.port;
+  n.stop(SIGKILL);
+  auto start = std::chrono::steady_clock::now();
+  auto d = db::connect("127.0.0.1", port, quick());
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.code(), errc::unreachable);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(db::connect("127.0.0.1", port, quick(0ms)).code(), errc::invalid_argument);
+}
+
+TEST(RemoteDbTlsTest, TlsClientsAreServedAndPlainOnesRefused) {
+  test::temp_dir dir;
+  ASSERT_TRUE(test::make_test_certificate(dir.file("key.pem"), dir.file("cert.pem")));
+  auto n = test::mossd_process::start(dir.file("store"), 0,
+                                      {"--tls-cert", dir.file("cert.pem"), "--tls-key",
+                                       dir.file("key.pem"), "--tls-ca", dir.file("cert.pem")});
+  ASSERT_GT(n.port, 0);
+  connect_options tls = quick();
+  tls.tls_cert = dir.file("cert.pem");
+  tls.tls_key = dir.file("key.pem");
+  tls.tls_ca = dir.file("cert.pem");
+  {
+    auto d = db::connect("127.0.0.1", n.port, tls);
+    ASSERT_TRUE(d) << d.error().to_string();
+    ASSERT_TRUE(d->set("secret", "1"));
+    EXPECT_EQ(d->get("secret").value(), "1");
+    auto w = d->watch("secret");
+    ASSERT_TRUE(d->set("secret", "2"));
+    auto ev = w.next(5s);
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->value, "2");
+  }
+  auto plain = db::connect("127.0.0.1", n.port, quick());
+  EXPECT_FALSE(plain);
+  EXPECT_EQ(plain.code(), errc::unreachable);
+  tls.tls_ca.clear();
+  EXPECT_EQ(db::connect("127.0.0.1", n.port, tls).code(), errc::invalid_argument);
+  n.stop(SIGTERM);
+}
+
+} // namespace
+} // namespace moss
