@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include <map>
+#include <thread>
 
 #include "tests/tools/shell_fixture.hpp"
 #include "tests/tools/test_seed.hpp"
@@ -183,10 +184,44 @@ TEST_F(ShellTest, StatsPrintsEveryCounter) {
     EXPECT_NE(s.find(name), std::string::npos) << name << " in\n" << s;
 }
 
+TEST_F(ShellTest, WatchReplaysFromARevisionAndPrintsEachChange) {
+  ok("set a 1");
+  ok("set a 2 ttl 1s");
+  ok(R"(set "b\x00" x)");
+  ok("del a");
+  ok("set other 1");
+  EXPECT_EQ(ok("watch a from 1 prev count 3"), "1 create a 1\n2 update a 2 prev 1\n4 del a prev 2\n");
+  EXPECT_EQ(ok("watch prefix b from 1 count 1"), "3 create \"b\\x00\" x\n");
+  EXPECT_EQ(ok("watch range a c from 2 count 2"), "2 update a 2\n3 create \"b\\x00\" x\n");
+  ok("set gone 1 ttl 1s");
+  clock_->advance(2s);
+  std::string expired = ok("watch gone from 6 count 2");
+  EXPECT_EQ(expired, "6 create gone 1\n7 expire gone\n");
+}
+
+TEST_F(ShellTest, WatchSeesWritesFromAnotherThreadAsTheyHappen) {
+  std::thread writer([&] {
+    // Until the watch has printed, keep writing (the watch may start late).
+    for (int i = 0; i < 2000 && db_->stats().value().watchers == 0; ++i)
+      std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(db_->set("live/k", "v"));
+  });
+  EXPECT_EQ(ok("watch prefix live/ count 1"), "1 create live/k v\n");
+  writer.join();
+}
+
+TEST_F(ShellTest, WatchErrors) {
+  EXPECT_EQ(fails("watch", kind::usage_error).substr(0, 28), "error: usage: expected: watc");
+  EXPECT_EQ(fails("watch range a", kind::usage_error).substr(0, 28), "error: usage: expected: watc");
+  EXPECT_EQ(fails("watch a count x", kind::usage_error).substr(0, 20), "error: usage: count:");
+  EXPECT_EQ(fails("watch a from", kind::usage_error), "error: usage: expected a revision after 'from'\n");
+  EXPECT_EQ(fails("watch \"\"", kind::store_error).substr(0, 24), "error: invalid_argument:");
+}
+
 TEST_F(ShellTest, HelpListsAndExplainsCommands) {
   std::string all = ok("help");
   for (const char* c : {"get KEY", "set KEY VALUE [ttl DURATION]", "del KEY", "exists KEY",
-                        "scan PREFIX", "range FROM TO", "txn [if", "batch OP", "stats", "quit"})
+                        "scan PREFIX", "range FROM TO", "txn [if", "batch OP", "watch KEY", "stats", "quit"})
     EXPECT_NE(all.find(c), std::string::npos) << c;
   EXPECT_EQ(ok("help GET"), "get KEY\n  print the value under KEY, or (nil)\n");
   EXPECT_NE(ok("help txn").find("Example: txn if"), std::string::npos);

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Runs the built moss binary without a terminal and checks its output and
-# exit codes: stdin mode, -c mode, stop at the first error, --help.
-# Usage: moss_binary_test.sh PATH/TO/moss
+# exit codes: stdin mode, -c mode, stop at the first error, --help, and
+# --connect to a mossd node (commands, a watch, the node going away).
+# Usage: moss_binary_test.sh PATH/TO/moss PATH/TO/mossd
 moss="$1"
+mossd="$2"
 failures=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+node=
+trap '[ -n "$node" ] && kill -9 "$node" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 # check NAME EXPECTED_CODE EXPECTED_OUTPUT ACTUAL_CODE ACTUAL_OUTPUT
 check() {
@@ -66,6 +69,46 @@ check opens-after-fix 0 'OK
 
 "$moss" --bogus >/dev/null 2>&1
 check bad-option 2 '' $? ''
+
+# --connect: a node on a free port, which it prints.
+"$mossd" --dir "$tmp/node" --port 0 --fsync always >"$tmp/listening" 2>/dev/null &
+node=$!
+for _ in $(seq 100); do
+  grep -q listening "$tmp/listening" 2>/dev/null && break
+  sleep 0.1
+done
+addr=$(sed -n 's/^listening //p' "$tmp/listening")
+# A watcher from revision 1 sees the three writes whether it starts before or after them.
+"$moss" --connect "$addr" -c 'watch prefix app/ from 1 prev count 3' >"$tmp/watch" 2>&1 </dev/null &
+watcher=$!
+out=$("$moss" --connect "$addr" -c 'set app/a 1' -c 'set app/a 2' -c 'del app/a' -c 'get app/a' 2>&1 </dev/null)
+check connect 0 'OK
+OK
+1
+(nil)' $? "$out"
+wait "$watcher"
+check connect-watch 0 '1 create app/a 1
+2 update app/a 2 prev 1
+3 del app/a prev 2' $? "$(cat "$tmp/watch")"
+out=$(printf 'stats\n' | "$moss" --connect "$addr" 2>&1 | grep -E '^(revision|watchers) ')
+check connect-stats 0 'revision 3
+watchers 0' $? "$out"
+# The node goes away under a running watch, then under a command.
+"$moss" --connect "$addr" -c 'watch prefix app/' >"$tmp/watch2" 2>&1 </dev/null &
+watcher=$!
+for _ in $(seq 100); do
+  "$moss" --connect "$addr" -c stats 2>/dev/null </dev/null | grep -q '^watchers 1$' && break
+  sleep 0.1
+done
+kill -9 "$node"
+wait "$node" 2>/dev/null
+node=
+wait "$watcher"
+check connect-node-gone-watch 1 "error: unreachable: lost the connection to $addr" $? "$(cat "$tmp/watch2")"
+"$moss" --connect "$addr" -c 'get a' >/dev/null 2>&1 </dev/null
+check connect-refused 1 '' $? ''
+"$moss" --connect nohost >/dev/null 2>&1 </dev/null
+check connect-bad-address 2 '' $? ''
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures check(s) failed"

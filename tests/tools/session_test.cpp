@@ -101,9 +101,32 @@ TEST(ShellCliTest, BadArgumentsAreErrors) {
   EXPECT_EQ(parse_cli(two).error().message(), "more than one DIR: a and b");
 }
 
-TEST(ShellCliTest, BannerNamesTheStoreDirectory) {
-  std::string b = banner_text("./moss-data");
-  EXPECT_NE(b.find("Store: ./moss-data"), std::string::npos);
+TEST(ShellCliTest, BannerNamesTheStoreDirectoryOrTheNode) {
+  EXPECT_NE(banner_text(cli_config{}).find("Store: ./moss-data"), std::string::npos);
+  auto a = argv_of({"--connect", "127.0.0.1:7821"});
+  EXPECT_NE(banner_text(*parse_cli(a)).find("Node: 127.0.0.1:7821"), std::string::npos);
+}
+
+TEST(ShellCliTest, ConnectTakesHostPortAndItsOwnOptions) {
+  auto a = argv_of({"--connect", "db.local:7821", "--timeout", "250ms", "-c", "get a"});
+  auto cfg = parse_cli(a);
+  ASSERT_TRUE(cfg) << cfg.error().to_string();
+  EXPECT_TRUE(cfg->remote_store());
+  EXPECT_EQ(cfg->host, "db.local");
+  EXPECT_EQ(cfg->port, 7821);
+  EXPECT_EQ(cfg->remote.timeout, std::chrono::milliseconds{250});
+  auto v6 = parse_endpoint("[::1]:9");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->first, "::1");
+  EXPECT_EQ(v6->second, 9);
+  for (const char* bad : {"host", ":7821", "host:", "host:0", "host:65536", "host:7x"})
+    EXPECT_EQ(parse_endpoint(bad).code(), errc::invalid_argument) << bad;
+  auto with_dir = argv_of({"data", "--connect", "h:1"});
+  EXPECT_FALSE(parse_cli(with_dir));
+  auto tls_alone = argv_of({"--tls-ca", "ca.pem"});
+  EXPECT_FALSE(parse_cli(tls_alone));
+  auto no_value = argv_of({"--connect"});
+  EXPECT_EQ(parse_cli(no_value).error().message(), "--connect needs a value");
 }
 
 } // namespace

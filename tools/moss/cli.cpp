@@ -1,14 +1,41 @@
 // Command-line parsing and store options.
 #include "tools/moss/cli.hpp"
 
+#include <charconv>
 #include <string_view>
 
+#include "tools/moss/arg_reader.hpp"
+
 namespace moss::shell {
+
+result<std::pair<std::string, uint16_t>> parse_endpoint(std::string_view text) {
+  auto bad = [&] {
+    return status{errc::invalid_argument, "expected HOST:PORT, got '" + std::string{text} + "'"};
+  };
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return bad();
+  std::string_view host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  std::string_view digits = text.substr(colon + 1);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || port == 0 || port > 65535)
+    return bad();
+  return std::pair{std::string{host}, static_cast<uint16_t>(port)};
+}
 
 result<cli_config> parse_cli(std::span<const char* const> args) {
   cli_config cfg;
   bool have_dir = false;
   bool options_done = false;  // after "--" every argument is DIR
+  // The value after option args[i]; errors if it is missing.
+  auto value_of = [&](size_t& i) -> result<std::string_view> {
+    if (i + 1 == args.size())
+      return status{errc::invalid_argument, std::string{args[i]} + " needs a value"};
+    return std::string_view{args[++i]};
+  };
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     if (!options_done && (a == "-h" || a == "--help")) {
@@ -17,6 +44,29 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
       if (i + 1 == args.size())
         return status{errc::invalid_argument, "-c needs a command"};
       cfg.commands.emplace_back(args[++i]);
+    } else if (!options_done && a == "--connect") {
+      auto v = value_of(i);
+      if (!v)
+        return v.error();
+      auto ep = parse_endpoint(*v);
+      if (!ep)
+        return ep.error();
+      std::tie(cfg.host, cfg.port) = *ep;
+    } else if (!options_done && a == "--timeout") {
+      auto v = value_of(i);
+      if (!v)
+        return v.error();
+      auto d = parse_duration(*v);
+      if (!d || d->count() <= 0)
+        return status{errc::invalid_argument, "--timeout needs a positive duration such as 5s"};
+      cfg.remote.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+      if (cfg.remote.timeout.count() == 0)
+        cfg.remote.timeout = std::chrono::milliseconds{1};
+    } else if (!options_done && (a == "--tls-cert" || a == "--tls-key" || a == "--tls-ca")) {
+      auto v = value_of(i);
+      if (!v)
+        return v.error();
+      (a == "--tls-cert" ? cfg.remote.tls_cert : a == "--tls-key" ? cfg.remote.tls_key : cfg.remote.tls_ca) = *v;
     } else if (!options_done && a == "--check") {
       cfg.check = true;
     } else if (!options_done && a == "--fix") {
@@ -35,6 +85,10 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
   }
   if (cfg.fix && !cfg.check)
     return status{errc::invalid_argument, "--fix goes with --check"};
+  if (cfg.remote_store() && (have_dir || cfg.check))
+    return status{errc::invalid_argument, "--connect talks to a node: it takes no DIR and no --check"};
+  if (!cfg.remote_store() && (cfg.remote.tls() || cfg.remote.timeout != connect_options{}.timeout))
+    return status{errc::invalid_argument, "--timeout and --tls-* go with --connect"};
   if (cfg.check && !cfg.commands.empty())
     return status{errc::invalid_argument, "--check takes no -c commands"};
   return cfg;
@@ -42,7 +96,12 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
 
 std::string usage_text() {
   return std::string{"usage: moss [DIR] [-c COMMAND]... [--help]\n"
+                     "       moss --connect HOST:PORT [--timeout DURATION]\n"
+                     "            [--tls-cert FILE --tls-key FILE --tls-ca FILE] [-c COMMAND]...\n"
                      "       moss [DIR] --check [--fix]\n"
+         "\n"
+         "--connect talks to a mossd node instead of opening a directory; every\n"
+         "command then waits at most --timeout (default 5s) for its answer.\n"
          "\n"
          "--check reports on DIR's snapshot and log without opening the store (exit\n"
          "0: it opens cleanly, 1: damage stops it); --fix then cuts a damaged log back\n"
@@ -57,9 +116,9 @@ std::string usage_text() {
            "stops at the first failing command. See docs/shell.md.\n";
 }
 
-std::string banner_text(const std::string& dir) {
+std::string banner_text(const cli_config& cfg) {
   std::string out = "moss, the mossdb shell. Type 'help' for commands, 'quit' to leave.\n";
-  out += "Store: " + dir + "\n";
+  out += (cfg.remote_store() ? "Node: " : "Store: ") + cfg.where() + "\n";
   return out;
 }
 

@@ -34,6 +34,15 @@ constexpr std::string_view batch_details =
   "  commit atomically at one revision; prints \"OK rev N\".\n"
   "  Example: batch set a 1, set b 2 ttl 10s, del c\n";
 
+constexpr std::string_view watch_details =
+  "  Prints a line per change, as it is committed: \"REV KIND KEY [VALUE]\n"
+  "  [prev PREV]\" with KIND create, update, del or expire; VALUE follows create\n"
+  "  and update. 'from REV' starts at an earlier revision still in the watch\n"
+  "  history; 'prev' adds each change's previous value; 'count N' stops after\n"
+  "  N changes. Ctrl-C stops the watch (not the shell). A watch that ends by\n"
+  "  itself (the node went away, it fell behind) is an error.\n"
+  "  Quote a key named prefix or range: watch \"prefix\".\n";
+
 constexpr std::array table{
   command{"get", "get KEY", "print the value under KEY, or (nil)", {}, false, run_get},
   command{"set", "set KEY VALUE [ttl DURATION]", "store VALUE under KEY; prints OK",
@@ -54,6 +63,8 @@ constexpr std::array table{
           "an atomic transaction with compares, like etcd's", txn_details, true, run_txn},
   command{"batch", "batch OP {, OP}", "many set/del/delprefix ops as one atomic commit",
           batch_details, true, run_batch},
+  command{"watch", "watch KEY|prefix PREFIX|range FROM TO [from REV] [prev] [count N]",
+          "print changes as they happen, until Ctrl-C", watch_details, false, run_watch},
   command{"stats", "stats", "print the store's counters, one \"NAME VALUE\" per line", {},
           false, run_stats},
   command{"help", "help [COMMAND]", "list the commands, or explain one", {}, false, run_help},

@@ -41,6 +41,23 @@ void print_txn(std::ostream& out, const txn_request& req, const txn_result& r) {
   }
 }
 
+void print_event(std::ostream& out, const watch_event& ev) {
+  out << ev.rev << ' ';
+  switch (ev.kind) {
+    case event_kind::create: out << "create"; break;
+    case event_kind::update: out << "update"; break;
+    case event_kind::del: out << "del"; break;
+    case event_kind::expire: out << "expire"; break;
+    case event_kind::progress: out << "progress\n"; return;
+  }
+  out << ' ' << quote(ev.key);
+  if (ev.kind == event_kind::create || ev.kind == event_kind::update)
+    out << ' ' << quote(ev.value);
+  if (ev.has_prev)
+    out << " prev " << quote(ev.prev_value);
+  out << '\n';
+}
+
 void print_stats(std::ostream& out, const store_stats& s) {
   out << "keys " << s.keys << '\n'
       << "revision " << s.rev << '\n'

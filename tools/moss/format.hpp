@@ -9,6 +9,7 @@
 #include "messages/scan.hpp"
 #include "messages/stats.hpp"
 #include "messages/txn.hpp"
+#include "messages/watch.hpp"
 
 namespace moss::shell {
 
@@ -20,6 +21,9 @@ void print_entries(std::ostream& out, const scan_result& r, bool keys_only, bool
 /// "success rev N" or "failure rev N", then one line per op of the branch
 /// that ran: "set KEY OK", "del KEY N", "get KEY VALUE|(nil)", "delprefix P N".
 void print_txn(std::ostream& out, const txn_request& req, const txn_result& r);
+/// "REV KIND KEY [VALUE] [prev PREV]": KIND is create, update, del or expire;
+/// VALUE follows create and update; "prev" the value before, when asked for.
+void print_event(std::ostream& out, const watch_event& ev);
 /// "NAME VALUE" per counter.
 void print_stats(std::ostream& out, const store_stats& s);
 

@@ -22,6 +22,9 @@ outcome run_stats(context& ctx, std::span<const token> args);
 outcome run_txn(context& ctx, std::span<const token> args);
 outcome run_batch(context& ctx, std::span<const token> args);
 
+// watch_command.cpp
+outcome run_watch(context& ctx, std::span<const token> args);
+
 // commands.cpp
 outcome run_help(context& ctx, std::span<const token> args);
 outcome run_quit(context& ctx, std::span<const token> args);

@@ -1,5 +1,5 @@
-// moss: the mossdb shell. Parses the command line, opens the store, and runs
-// commands from -c, from stdin, or interactively.
+// moss: the mossdb shell. Parses the command line, opens the store (or
+// connects to a node), and runs commands from -c, from stdin, or interactively.
 #include <iostream>
 #include <span>
 
@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   }
   if (cfg->check)
     return run_check(cfg->dir, cfg->fix, std::cout, std::cerr);
-  auto db = moss::db::open(store_options(cfg->dir));
+  auto db = cfg->remote_store() ? moss::db::connect(cfg->host, cfg->port, cfg->remote)
+                                : moss::db::open(store_options(cfg->dir));
   if (!db) {
     std::cerr << "error: " << db.error().to_string() << "\n";
     return 1;
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
   if (!cfg->commands.empty())
     code = s.run_commands(cfg->commands);
   else if (interactive)
-    code = run_interactive(s, cfg->dir);
+    code = run_interactive(s, *cfg);
   else
     code = s.run_lines(std::cin);
   std::cout.flush();

@@ -24,8 +24,8 @@ std::string history_path() {
 
 } // namespace
 
-int run_interactive(session& s, const std::string& dir) {
-  std::cout << banner_text(dir) << std::flush;
+int run_interactive(session& s, const cli_config& cfg) {
+  std::cout << banner_text(cfg) << std::flush;
   std::string history = history_path();
   if (!history.empty())
     (void) read_history(history.c_str());
