@@ -71,6 +71,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<exists_atom, std::string>::with<bool>,
   caf::replies_to<scan_atom, scan_request>::with<scan_result>,
   caf::replies_to<txn_atom, txn_request>::with<txn_result>,
+  /// many gets, exists and txns in one message (what a remote moss::db sends)
+  caf::replies_to<call_atom, call_batch>::with<call_batch_answer>,
   caf::replies_to<stats_atom>::with<store_stats>,
   /// a snapshot at the current revision (its revision), the log before it dropped
   caf::replies_to<compact_atom>::with<revision>,

@@ -7,6 +7,88 @@
 
 namespace moss {
 
+namespace {
+
+using store_ptr = store_actor::stateful_pointer<store_state>;
+
+void answer_read(const store_state& st, const call& c, call_answer& a) {
+  if (auto v = validate_key(c.key, st.lim); !v) {
+    a.code = v.code();
+    a.message = v.message();
+  } else if (c.kind == call_kind::get) {
+    if (auto e = st.ks->get(c.key)) {
+      a.lookup.found = true;
+      a.lookup.entry = std::move(*e);
+    }
+  } else {
+    a.exists = st.ks->get(c.key, false).has_value();
+  }
+}
+
+// A call batch: reads are answered from the keyspace here, transactions go
+// to the coordinator (all at once, so they share a commit group). A read that
+// follows a transaction in the batch waits for the batch's transactions, so
+// a caller's async write and its later read keep their order.
+caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
+  auto& st = self->state;
+  auto out = std::make_shared<call_batch_answer>();
+  out->answers.resize(batch.calls.size());
+  size_t first_txn = batch.calls.size();
+  auto txns_left = std::make_shared<size_t>(0);
+  for (size_t i = 0; i < batch.calls.size(); ++i) {
+    call& c = batch.calls[i];
+    call_answer& a = out->answers[i];
+    if (c.kind != call_kind::txn) {
+      if (i < first_txn)
+        answer_read(st, c, a);
+      continue;
+    }
+    first_txn = std::min(first_txn, i);
+    if (auto v = validate_txn(c.txn, st.lim); !v) {
+      a.code = v.code();
+      a.message = v.message();
+      continue;
+    }
+    ++*txns_left;
+  }
+  if (*txns_left == 0) {
+    for (size_t i = first_txn; i < batch.calls.size(); ++i)
+      if (batch.calls[i].kind != call_kind::txn)
+        answer_read(st, batch.calls[i], out->answers[i]);
+    return std::move(*out);
+  }
+  auto rp = self->make_response_promise<call_batch_answer>();
+  auto calls = std::make_shared<call_batch>(std::move(batch));
+  auto finish_one = [self, out, calls, txns_left, first_txn, rp]() mutable {
+    if (--*txns_left != 0)
+      return;
+    for (size_t i = first_txn; i < calls->calls.size(); ++i)
+      if (calls->calls[i].kind != call_kind::txn)
+        answer_read(self->state, calls->calls[i], out->answers[i]);
+    rp.deliver(std::move(*out));
+  };
+  for (size_t i = first_txn; i < calls->calls.size(); ++i) {
+    call& c = calls->calls[i];
+    if (c.kind != call_kind::txn || out->answers[i].code != errc::ok)
+      continue;
+    self->request(st.coordinator, caf::infinite, txn_atom_v, std::move(c.txn))
+      .then(
+        [out, i, finish_one](txn_result& r) mutable {
+          out->answers[i].txn = std::move(r);
+          finish_one();
+        },
+        [out, i, finish_one](caf::error& err) mutable {
+          status why = to_status(err);
+          out->answers[i].code = why.code();
+          out->answers[i].message = why.message();
+          finish_one();
+        });
+  }
+  return rp;
+}
+
+} // namespace
+
 store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state> self,
                                       std::shared_ptr<keyspace> ks,
                                       std::vector<shard_actor> shards,
@@ -64,6 +146,9 @@ store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state>
           },
           [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
+    },
+    [self](call_atom, call_batch& batch) -> caf::result<call_batch_answer> {
+      return answer_calls(self, batch);
     },
     [self](compact_atom) -> caf::result<revision> {
       return self->delegate(self->state.coordinator, compact_atom_v);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -73,6 +75,28 @@ latencies time_total(size_t n, Op&& op) {
   out.ops = n;
   return out;
 }
+
+/// A fresh directory under /tmp, removed with its contents at the end.
+class scratch_dir {
+public:
+  explicit scratch_dir(const char* name) {
+    std::string tmpl = std::string{"/tmp/"} + name + "-XXXXXX";
+    if (::mkdtemp(tmpl.data()) != nullptr)
+      path_ = tmpl;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    if (!path_.empty())
+      std::filesystem::remove_all(path_, ec);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+  std::string path_;
+};
 
 inline std::string fmt_ns(int64_t ns) {
   char buf[32];

@@ -35,12 +35,14 @@ struct db::impl {
   virtual void start_watch(watch_request req, std::shared_ptr<watch_channel> ch) = 0;
   /// Ends the back end; later calls fail with errc::closed. Idempotent.
   virtual status close() = 0;
+  /// Answers take a network round trip: callers park instead of spinning.
+  virtual bool remote() const noexcept = 0;
 
   /// Submits and waits.
   result<txn_result> commit(txn_request req) {
     auto slot = std::make_shared<reply_slot>();
     submit(std::move(req), slot);
-    return std::move(slot->wait());
+    return std::move(remote() ? slot->wait_parked() : slot->wait());
   }
 };
 

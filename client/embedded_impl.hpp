@@ -36,6 +36,7 @@ public:
   result<revision> compact() override;
   void start_watch(watch_request req, std::shared_ptr<watch_channel> ch) override;
   status close() override;
+  bool remote() const noexcept override { return false; }
 
 private:
   embedded_impl() = default;

@@ -28,6 +28,67 @@ status remote_client_state::describe(const caf::error& err) const {
   return to_status(err);
 }
 
+namespace {
+
+/// At most this many calls per batch, to bound a message's size and latency.
+constexpr size_t max_batch_calls = 1024;
+/// Batches out at once: two keep both ends busy (one is being answered while
+/// the next fills), yet leave calls to gather into large batches.
+constexpr size_t max_batches_out = 2;
+
+void fail_all(std::vector<remote_call_ptr>& calls, const status& why) {
+  auto failing = std::move(calls);
+  calls.clear();
+  for (auto& c : failing)
+    c->fail(why);
+}
+
+// Sends the queued calls as one batch, unless enough batches are out.
+void send_batch(remote_client_ptr self) {
+  auto& st = self->state;
+  if (st.flying.size() >= max_batches_out || st.queued.empty())
+    return;
+  size_t n = std::min(st.queued.size(), max_batch_calls);
+  uint64_t id = st.next_id++;
+  auto& calls = st.flying[id];
+  calls.assign(std::make_move_iterator(st.queued.begin()), std::make_move_iterator(st.queued.begin() + n));
+  st.queued.erase(st.queued.begin(), st.queued.begin() + n);
+  call_batch batch;
+  batch.calls.reserve(n);
+  for (auto& c : calls)
+    batch.calls.push_back(c->take_call());
+  self->request(st.store, st.timeout, call_atom_v, std::move(batch))
+    .then(
+      [self, id](call_batch_answer& out) {
+        auto& st = self->state;
+        auto i = st.flying.find(id);
+        if (i == st.flying.end())
+          return;  // failed already (the store went away)
+        auto answered = std::move(i->second);
+        st.flying.erase(i);
+        if (out.answers.size() != answered.size()) {
+          fail_all(answered, status{errc::unreachable, st.where + " answered a batch of "
+                                                         + std::to_string(answered.size()) + " calls with "
+                                                         + std::to_string(out.answers.size())});
+        } else {
+          for (size_t k = 0; k < answered.size(); ++k)
+            answered[k]->answer(out.answers[k]);
+        }
+        send_batch(self);
+      },
+      [self, id](caf::error& err) {
+        auto& st = self->state;
+        if (auto i = st.flying.find(id); i != st.flying.end()) {
+          auto failed = std::move(i->second);
+          st.flying.erase(i);
+          fail_all(failed, st.describe(err));
+        }
+        send_batch(self);
+      });
+}
+
+} // namespace
+
 caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::timespan timeout,
                             std::string where) {
   auto& st = self->state;
@@ -42,12 +103,22 @@ caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::time
     st.pending.clear();
     for (auto& [id, call] : pending)
       call->fail(st.gone);
+    auto flying = std::move(st.flying);
+    st.flying.clear();
+    for (auto& [id, calls] : flying)
+      fail_all(calls, st.gone);
+    fail_all(st.queued, st.gone);
   });
   return {
     [self](remote_call_ptr& call) {
       auto& st = self->state;
       if (!st.gone.is_ok()) {
         call->fail(st.gone);
+        return;
+      }
+      if (call->batched()) {
+        st.queued.push_back(std::move(call));
+        send_batch(self);
         return;
       }
       uint64_t id = st.next_id++;

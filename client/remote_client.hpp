@@ -1,9 +1,12 @@
 // The actor behind a remote moss::db. Owns: the calls in flight to one remote
-// store actor, and whether that store is still reachable. Receives: calls from
-// the facade's threads (remote_call_ptr). Sends: each call's request to the
-// store, with the call's timeout; the answer to the call's completion.
-// Monitors the store: when the connection is lost, every pending call and
-// every later one fails with errc::unreachable at once.
+// store actor, the calls queued for the next call batch, and whether that
+// store is still reachable. Receives: calls from the facade's threads
+// (remote_call_ptr). Sends: gets, exists and txns as call batches (two in
+// flight; whatever queues meanwhile goes in the next, so concurrent callers
+// share round trips), other calls as single requests, each with the call
+// timeout; answers to each call's completion. Monitors the store: when the
+// connection is lost, every pending call and every later one fails with
+// errc::unreachable at once.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/event_based_actor.hpp>
@@ -25,12 +29,18 @@ namespace moss {
 struct remote_client_state;
 using remote_client_ptr = caf::stateful_actor<remote_client_state>*;
 
-/// One request to the remote store and whoever waits for its answer. A call
+/// One call to the remote store and whoever waits for its answer. A call
 /// dropped unanswered (the client stopped) completes with errc::closed.
 class remote_call {
 public:
   virtual ~remote_call() = default;
-  /// Sends the request as call `id` of `self`.
+  /// Gets, exists and txns travel in call batches; the rest alone.
+  virtual bool batched() const = 0;
+  /// Batched calls: the call to put in the batch (taken once).
+  virtual call take_call() = 0;
+  /// Batched calls: the answer from the batch.
+  virtual void answer(call_answer& a) = 0;
+  /// Single calls: sends the request as call `id` of `self`.
   virtual void send(remote_client_ptr self, uint64_t id) = 0;
   virtual void fail(status st) = 0;
 };
@@ -43,9 +53,11 @@ struct remote_client_state {
   std::string where;  ///< "host:port", for messages
   status gone;        ///< ok while the store is reachable
   uint64_t next_id = 0;
-  std::unordered_map<uint64_t, remote_call_ptr> pending;
+  std::unordered_map<uint64_t, remote_call_ptr> pending;  ///< single calls out
+  std::vector<remote_call_ptr> queued;                    ///< for the next batch
+  std::unordered_map<uint64_t, std::vector<remote_call_ptr>> flying;  ///< batches out
 
-  /// Removes call `id`; null if it was already answered or failed.
+  /// Removes single call `id`; null if it was already answered or failed.
   remote_call_ptr take(uint64_t id);
   /// A CAF error as the caller sees it (timeouts and lost peers named).
   status describe(const caf::error& err) const;
@@ -56,17 +68,62 @@ struct remote_client_state {
 caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::timespan timeout,
                             std::string where);
 
-/// A call of the store's `T`-returning message `Ts...`; its answer goes to `done`.
-template <class T, class... Ts>
-class request_call final : public remote_call {
+/// Hands each call's outcome to `done` exactly once (errc::closed if dropped).
+template <class T>
+class call_base : public remote_call {
 public:
-  request_call(std::function<void(result<T>)> done, Ts... xs)
-    : done_(std::move(done)), args_(std::move(xs)...) {}
-
-  ~request_call() override {
+  explicit call_base(std::function<void(result<T>)> done) : done_(std::move(done)) {}
+  ~call_base() override {
     if (done_)
       done_(status{errc::closed, "the connection was closed before the answer came"});
   }
+  void fail(status st) override { finish(std::move(st)); }
+
+protected:
+  void finish(result<T> r) {
+    if (auto done = std::exchange(done_, nullptr))
+      done(std::move(r));
+  }
+
+private:
+  std::function<void(result<T>)> done_;
+};
+
+/// A get (T = lookup_result), exists (bool) or txn (txn_result) in a batch.
+template <class T>
+class batched_call final : public call_base<T> {
+public:
+  batched_call(std::function<void(result<T>)> done, call c)
+    : call_base<T>(std::move(done)), call_(std::move(c)) {}
+
+  bool batched() const override { return true; }
+  call take_call() override { return std::move(call_); }
+  void answer(call_answer& a) override {
+    if (a.code != errc::ok)
+      this->finish(status{a.code, std::move(a.message)});
+    else if constexpr (std::is_same_v<T, lookup_result>)
+      this->finish(std::move(a.lookup));
+    else if constexpr (std::is_same_v<T, bool>)
+      this->finish(a.exists);
+    else
+      this->finish(std::move(a.txn));
+  }
+  void send(remote_client_ptr, uint64_t) override {}
+
+private:
+  call call_;
+};
+
+/// A request of the store's `T`-returning message `Ts...`, sent alone.
+template <class T, class... Ts>
+class request_call final : public call_base<T> {
+public:
+  request_call(std::function<void(result<T>)> done, Ts... xs)
+    : call_base<T>(std::move(done)), args_(std::move(xs)...) {}
+
+  bool batched() const override { return false; }
+  call take_call() override { return {}; }
+  void answer(call_answer&) override {}
 
   void send(remote_client_ptr self, uint64_t id) override {
     std::apply(
@@ -85,15 +142,7 @@ public:
       args_);
   }
 
-  void fail(status st) override { finish(std::move(st)); }
-
 private:
-  void finish(result<T> r) {
-    if (auto done = std::exchange(done_, nullptr))
-      done(std::move(r));
-  }
-
-  std::function<void(result<T>)> done_;
   std::tuple<Ts...> args_;
 };
 

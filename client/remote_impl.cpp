@@ -35,6 +35,9 @@ result<std::unique_ptr<remote_impl>> remote_impl::connect(const std::string& hos
   size_t threads = opts.threads != 0 ? opts.threads : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
   p->cfg_.set("scheduler.max-threads", static_cast<int64_t>(threads));
   p->cfg_.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  // Answers are deserialized on the middleman's thread, not handed to a
+  // BASP worker first: one thread hop less per call.
+  p->cfg_.set("middleman.workers", int64_t{0});
   add_moss_types(p->cfg_);
   p->sys_ = std::make_unique<caf::actor_system>(p->cfg_);
   auto store = opts.tls() ? caf::openssl::remote_actor<store_actor>(*p->sys_, host, port)
@@ -78,26 +81,32 @@ int64_t remote_impl::now_ns() const {
   return system_clock_source()->now_ns();
 }
 
-template <class T, class... Ts>
-void remote_impl::call(std::function<void(result<T>)> done, Ts... xs) {
+void remote_impl::send_call(remote_call_ptr c) {
   std::shared_lock lock(life_);
   if (closed_.load(std::memory_order_relaxed)) {
-    done(closed_error());
+    c->fail(closed_error());
     return;
   }
-  remote_call_ptr c = std::make_shared<request_call<T, Ts...>>(std::move(done), std::move(xs)...);
   caf::anon_send(client_, std::move(c));
 }
 
 template <class T, class... Ts>
 result<T> remote_impl::ask(Ts... xs) {
   auto slot = std::make_shared<value_slot<result<T>>>();
-  call<T>([slot](result<T> r) { slot->complete(std::move(r)); }, std::move(xs)...);
-  return std::move(slot->wait());
+  send_call(std::make_shared<request_call<T, Ts...>>([slot](result<T> r) { slot->complete(std::move(r)); },
+                                                     std::move(xs)...));
+  return std::move(slot->wait_parked());
+}
+
+template <class T>
+result<T> remote_impl::ask_batched(call c) {
+  auto slot = std::make_shared<value_slot<result<T>>>();
+  send_call(std::make_shared<batched_call<T>>([slot](result<T> r) { slot->complete(std::move(r)); }, std::move(c)));
+  return std::move(slot->wait_parked());
 }
 
 result<std::optional<kv>> remote_impl::entry(std::string_view key) {
-  auto r = ask<lookup_result>(get_atom_v, std::string{key});
+  auto r = ask_batched<lookup_result>(call{call_kind::get, std::string{key}, {}});
   if (!r)
     return r.error();
   if (!r->found)
@@ -106,7 +115,7 @@ result<std::optional<kv>> remote_impl::entry(std::string_view key) {
 }
 
 result<bool> remote_impl::exists(std::string_view key) {
-  return ask<bool>(exists_atom_v, std::string{key});
+  return ask_batched<bool>(call{call_kind::exists, std::string{key}, {}});
 }
 
 result<scan_result> remote_impl::scan(const scan_request& req) {
@@ -114,8 +123,9 @@ result<scan_result> remote_impl::scan(const scan_request& req) {
 }
 
 void remote_impl::submit(txn_request req, std::shared_ptr<completion> done) {
-  call<txn_result>([done = std::move(done)](result<txn_result> r) { done->complete(std::move(r)); },
-                   txn_atom_v, std::move(req));
+  send_call(std::make_shared<batched_call<txn_result>>(
+    [done = std::move(done)](result<txn_result> r) { done->complete(std::move(r)); },
+    call{call_kind::txn, {}, std::move(req)}));
 }
 
 result<store_stats> remote_impl::stats() {

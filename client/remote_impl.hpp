@@ -1,7 +1,8 @@
 // The remote back end of moss::db: a small actor system of its own, with the
 // middleman (and the openssl module under TLS), connected to a store actor
 // published by mossd. Every call goes through the remote_client actor, which
-// bounds it with the call timeout and fails it at once if the node is gone.
+// batches concurrent calls, bounds each with the call timeout and fails it at
+// once if the node is gone.
 #pragma once
 
 #include <atomic>
@@ -39,6 +40,7 @@ public:
   result<revision> compact() override;
   void start_watch(watch_request req, std::shared_ptr<watch_channel> ch) override;
   status close() override;
+  bool remote() const noexcept override { return true; }
 
   /// The remote store actor itself, for CAF code that wants to request it.
   const store_actor& store() const { return store_; }
@@ -46,12 +48,14 @@ public:
 private:
   remote_impl() = default;
 
-  /// Sends the store `xs...` and hands its `T` answer (or error) to `done`.
-  template <class T, class... Ts>
-  void call(std::function<void(result<T>)> done, Ts... xs);
-  /// Sends and waits.
+  /// Hands `c` to the client actor (or fails it if the db is closed).
+  void send_call(remote_call_ptr c);
+  /// Sends the store `xs...` alone and waits for its `T` answer.
   template <class T, class... Ts>
   result<T> ask(Ts... xs);
+  /// Sends `c` in a call batch and waits for its `T` answer.
+  template <class T>
+  result<T> ask_batched(call c);
 
   connect_options opts_;
   std::string where_;

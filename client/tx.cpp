@@ -1,4 +1,7 @@
 // Closure transactions: optimistic reads validated at commit, buffered writes.
+#include <algorithm>
+#include <chrono>
+#include <random>
 #include <thread>
 
 #include "client/db_impl.hpp"
@@ -44,6 +47,23 @@ txn_request tx::to_txn() const {
   return req;
 }
 
+namespace {
+
+// After a conflict: yield at first, then sleep a random while that grows with
+// the attempts (up to ~1 ms), so contenders that conflicted together (e.g.
+// whose calls shared a round trip to a remote store) do not retry in lockstep.
+void back_off(int attempt) {
+  if (attempt < 2) {
+    std::this_thread::yield();
+    return;
+  }
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  uint32_t cap = 1u << std::min(attempt, 10);
+  std::this_thread::sleep_for(std::chrono::microseconds(rng() % cap));
+}
+
+} // namespace
+
 status db::tx(const std::function<status(moss::tx&)>& fn, const tx_options& opts) {
   for (int attempt = 0; attempt < opts.max_attempts; ++attempt) {
     moss::tx t{*this};
@@ -54,7 +74,7 @@ status db::tx(const std::function<status(moss::tx&)>& fn, const tx_options& opts
       return r.error();
     if (r->succeeded)
       return status::ok();
-    std::this_thread::yield();  // something read changed meanwhile: run again
+    back_off(attempt);  // something read changed meanwhile: run again
   }
   return {errc::too_many_retries, "the transaction conflicted "
                                     + std::to_string(opts.max_attempts) + " times"};

@@ -31,6 +31,11 @@ void ready_flag::wait() const noexcept {
     state_.wait(0, std::memory_order_acquire);
 }
 
+void ready_flag::wait_parked() const noexcept {
+  while (!is_set())
+    state_.wait(0, std::memory_order_acquire);
+}
+
 bool ready_flag::wait_for(std::chrono::nanoseconds timeout) const noexcept {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (int i = 0; i < 256 && !is_set(); ++i)

@@ -30,6 +30,9 @@ public:
   void set() noexcept;
   bool is_set() const noexcept { return state_.load(std::memory_order_acquire) != 0; }
   void wait() const noexcept;
+  /// Parks on the futex at once: for answers that take a network round trip,
+  /// where spinning only takes the core from the threads doing the work.
+  void wait_parked() const noexcept;
   /// False if the flag is still clear after `timeout`.
   bool wait_for(std::chrono::nanoseconds timeout) const noexcept;
 
@@ -50,6 +53,11 @@ public:
     flag_.wait();
     return *value_;
   }
+  /// Waits without spinning first (see ready_flag::wait_parked).
+  T& wait_parked() {
+    flag_.wait_parked();
+    return *value_;
+  }
   bool wait_for(std::chrono::nanoseconds timeout) { return flag_.wait_for(timeout); }
 
 private:
@@ -67,6 +75,8 @@ public:
 
   /// Waits for the outcome.
   txn_outcome& wait() { return slot_.wait(); }
+  /// Waits without spinning first (see ready_flag::wait_parked).
+  txn_outcome& wait_parked() { return slot_.wait_parked(); }
 
   /// Waits at most `timeout`; false if the outcome is not there by then.
   bool wait_for(std::chrono::nanoseconds timeout) { return slot_.wait_for(timeout); }

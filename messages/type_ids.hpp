@@ -8,6 +8,7 @@
 #include <caf/atom.hpp>
 #include <caf/type_id.hpp>
 
+#include "messages/call.hpp"
 #include "messages/kv.hpp"
 #include "messages/scan.hpp"
 #include "messages/stats.hpp"
@@ -62,5 +63,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(moss, caf::first_custom_type_id)
   CAF_ADD_ATOM(moss, moss, unwatch_atom, "unwatch")
   CAF_ADD_ATOM(moss, moss, watch_ack_atom, "watch_ack")
   CAF_ADD_ATOM(moss, moss, progress_atom, "progress")
+
+  CAF_ADD_TYPE_ID(moss, (moss::call_batch))
+  CAF_ADD_TYPE_ID(moss, (moss::call_batch_answer))
+  CAF_ADD_ATOM(moss, moss, call_atom, "call")
 
 CAF_END_TYPE_ID_BLOCK(moss)

@@ -84,6 +84,31 @@ TEST_F(MossdTest, ARemoteNodeRequestsThePublishedStore) {
   EXPECT_EQ(got->entry.value, "2");
 }
 
+TEST_F(MossdTest, ACallBatchIsAnsweredInOrderAndReadsSeeTheWritesBeforeThem) {
+  node_ = test::mossd_process::start(dir_.path());
+  ASSERT_GT(node_.port, 0);
+  store_actor store = connect();
+  call_batch b;
+  b.calls.push_back({call_kind::get, "k", {}});
+  b.calls.push_back({call_kind::txn, {}, txn_request::of(txn_op::put("k", "v"))});
+  b.calls.push_back({call_kind::get, "k", {}});
+  b.calls.push_back({call_kind::exists, "k", {}});
+  b.calls.push_back({call_kind::txn, {}, txn_request::of(txn_op::put("", "v"))});
+  b.calls.push_back({call_kind::get, "", {}});
+  auto r = ask<call_batch_answer>(store, call_atom_v, b);
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->answers.size(), 6u);
+  EXPECT_FALSE(r->answers[0].lookup.found);  // before the write
+  EXPECT_EQ(r->answers[1].code, errc::ok);
+  EXPECT_EQ(r->answers[1].txn.rev, 1u);
+  EXPECT_TRUE(r->answers[2].lookup.found);  // after it
+  EXPECT_EQ(r->answers[2].lookup.entry.value, "v");
+  EXPECT_TRUE(r->answers[3].exists);
+  EXPECT_EQ(r->answers[4].code, errc::invalid_argument);
+  EXPECT_EQ(r->answers[5].code, errc::invalid_argument);
+  EXPECT_FALSE(r->answers[5].message.empty());
+}
+
 TEST_F(MossdTest, ANodeThatDiesGivesAnErrorNotAHang) {
   node_ = test::mossd_process::start(dir_.path());
   ASSERT_GT(node_.port, 0);

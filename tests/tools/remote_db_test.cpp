@@ -144,6 +144,38 @@ TEST_F(RemoteDbTest, EveryFacadeCallWorksOverTheNetwork) {
   EXPECT_EQ(again.get("a").value(), "2+");
 }
 
+TEST_F(RemoteDbTest, ThreadsSharingAConnectionLoseNoUpdate) {
+  // Calls of concurrent threads share round trips (call batches); closure
+  // transactions retry on conflict, so every increment lands exactly once.
+  db d = connect();
+  constexpr int threads = 8, each = 100;
+  std::vector<std::thread> ts;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < threads; ++t) {
+    ts.emplace_back([&] {
+      for (int i = 0; i < each; ++i) {
+        status st = d.tx(
+          [](tx& x) -> status {
+            auto v = x.get("counter");
+            if (!v)
+              return v.error();
+            x.set("counter", std::to_string((*v ? std::stoi(**v) : 0) + 1));
+            return status::ok();
+          },
+          tx_options{1000});  // 8 threads on one key: losing 64 rounds in a row can happen
+        if (!st) {
+          ++failures;
+          ADD_FAILURE() << st.to_string();
+        }
+      }
+    });
+  }
+  for (auto& t : ts)
+    t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(d.get("counter").value(), std::to_string(threads * each));
+}
+
 TEST_F(RemoteDbTest, AWatchSeesChangesMadeByAnotherClient) {
   db watcher = connect();
   db writer = connect();

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     cfg.openssl_cafile = opts->tls_ca;
   }
   cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  cfg.set("middleman.workers", int64_t{0});
   add_moss_types(cfg);
   caf::actor_system sys{cfg};
   auto parts = start_store(sys, opts->store);
