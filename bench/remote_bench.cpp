@@ -21,6 +21,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/io/publish.hpp>
+#include <caf/io/remote_actor.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/spawn_store.hpp"
 #include "bench/bench_util.hpp"
 #include "client/db.hpp"
 #include "tests/tools/mossd_process.hpp"
@@ -87,6 +95,79 @@ row run_moss(uint16_t port, int clients, int connections, bool set, double secon
     std::this_thread::yield();
   auto start = clock_type::now();
   go = true;
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads)
+    t.join();
+  double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
+  latencies all;
+  for (auto& l : per)
+    all.merge(l);
+  return {static_cast<double>(all.ops) / elapsed, all.percentile(0.50) / 1e3, all.percentile(0.99) / 1e3};
+}
+
+// The transport's floor: a CAF actor that answers a get with an empty
+// lookup_result at once, published by a child process (forked before any
+// thread exists); returns its pid and port.
+using echo_actor = caf::typed_actor<caf::replies_to<get_atom, std::string>::with<lookup_result>>;
+
+std::pair<pid_t, uint16_t> start_echo_node() {
+  int fds[2];
+  if (::pipe(fds) != 0)
+    return {-1, 0};
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    caf::actor_system_config cfg;
+    cfg.load<caf::io::middleman>();
+    cfg.set("middleman.workers", int64_t{0});
+    cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+    add_moss_types(cfg);
+    caf::actor_system sys{cfg};
+    auto echo = sys.spawn([]() -> echo_actor::behavior_type {
+      return {[](get_atom, const std::string&) { return lookup_result{}; }};
+    });
+    auto port = caf::io::publish(echo, 0, "127.0.0.1");
+    uint16_t p = port ? *port : 0;
+    (void) !::write(fds[1], &p, sizeof p);
+    ::pause();
+    _exit(0);
+  }
+  ::close(fds[1]);
+  uint16_t port = 0;
+  (void) !::read(fds[0], &port, sizeof port);
+  ::close(fds[0]);
+  return {pid, port};
+}
+
+// `clients` threads, each a scoped_actor of one actor system, requesting the echo actor.
+row run_echo(uint16_t port, int clients, double seconds) {
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  cfg.set("middleman.workers", int64_t{0});
+  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  add_moss_types(cfg);
+  caf::actor_system sys{cfg};
+  auto echo = caf::io::remote_actor<echo_actor>(sys, "127.0.0.1", port);
+  if (!echo)
+    return {};
+  std::atomic<bool> stop{false};
+  std::vector<latencies> per(clients);
+  std::vector<std::thread> threads;
+  auto start = clock_type::now();
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      caf::scoped_actor self{sys};
+      std::mt19937 rng(c + 1);
+      std::uniform_int_distribution<int> pick(0, key_count - 1);
+      while (!stop.load(std::memory_order_relaxed)) {
+        auto t0 = clock_type::now();
+        self->request(*echo, std::chrono::seconds(5), get_atom_v, key_of(pick(rng)))
+          .receive([](lookup_result&) {}, [](caf::error&) {});
+        per[c].ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - t0).count());
+      }
+      per[c].ops = per[c].ns.size();
+    });
+  }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& t : threads)
@@ -181,6 +262,7 @@ std::string fmt_row(const std::optional<row>& r) {
 int main(int argc, char** argv) {
   double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
   std::string only = argc > 2 ? argv[2] : "";  // run one row shape (for profiling)
+  auto [echo_pid, echo_port] = start_echo_node();  // first: no thread may exist at fork
   scratch_dir dir("remote-bench");
   auto node = test::mossd_process::start(dir.file("moss"), 0, {"--fsync", "every_second"});
   if (node.port == 0) {
@@ -229,6 +311,17 @@ int main(int argc, char** argv) {
                   fmt_row(r).c_str(), ratio);
       std::fflush(stdout);
     }
+  }
+  if (only.empty() && echo_port != 0) {
+    std::printf("\nthe transport's floor: CAF request/response to an actor that answers at once\n");
+    for (int clients : {1, 32}) {
+      row e = run_echo(echo_port, clients, seconds);
+      std::printf("%-21s %-4s | %s |\n", clients == 1 ? "1" : "32 (one system)", "echo", fmt_row(e).c_str());
+    }
+  }
+  if (echo_pid > 0) {
+    ::kill(echo_pid, SIGKILL);
+    ::waitpid(echo_pid, nullptr, 0);
   }
   node.stop(SIGTERM);
   return 0;
