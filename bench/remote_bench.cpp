@@ -52,24 +52,17 @@ std::string key_of(int i) {
   return "key:" + std::to_string(i);
 }
 
-// `clients` threads doing `op` back to back for `seconds`, over `connections`
-// moss::db connections (1, or one per thread).
-row run_moss(uint16_t port, int clients, int connections, bool set, double seconds) {
-  std::vector<db> conns;
-  for (int c = 0; c < connections; ++c) {
-    auto d = db::connect("127.0.0.1", port);
-    if (!d) {
-      std::fprintf(stderr, "connect: %s\n", d.error().to_string().c_str());
-      std::exit(1);
-    }
-    conns.push_back(std::move(*d));
-  }
+// `clients` threads, each calling `op(key)` (made in the thread by
+// make_op(c)) back to back on random keys for `seconds`; every call timed.
+template <class MakeOp>
+row run_threads(int clients, double seconds, MakeOp make_op) {
   std::atomic<int> ready{0};
   std::atomic<bool> go{false}, stop{false};
   std::vector<latencies> per(clients);
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
+      auto op = make_op(c);
       std::mt19937 rng(c + 1);
       std::uniform_int_distribution<int> pick(0, key_count - 1);
       auto& lat = per[c];
@@ -80,8 +73,7 @@ row run_moss(uint16_t port, int clients, int connections, bool set, double secon
       while (!stop.load(std::memory_order_relaxed)) {
         std::string k = key_of(pick(rng));
         auto t0 = clock_type::now();
-        db& d = conns[c % connections];
-        bool ok = set ? d.set(k, value).is_ok() : static_cast<bool>(d.get(k));
+        bool ok = op(k);
         lat.ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - t0).count());
         if (!ok) {
           std::fprintf(stderr, "a call failed\n");
@@ -106,9 +98,36 @@ row run_moss(uint16_t port, int clients, int connections, bool set, double secon
   return {static_cast<double>(all.ops) / elapsed, all.percentile(0.50) / 1e3, all.percentile(0.99) / 1e3};
 }
 
+// `clients` threads setting or getting over `connections` moss::db
+// connections (1, or one per thread).
+row run_moss(uint16_t port, int clients, int connections, bool set, double seconds) {
+  std::vector<db> conns;
+  for (int c = 0; c < connections; ++c) {
+    auto d = db::connect("127.0.0.1", port);
+    if (!d) {
+      std::fprintf(stderr, "connect: %s\n", d.error().to_string().c_str());
+      std::exit(1);
+    }
+    conns.push_back(std::move(*d));
+  }
+  return run_threads(clients, seconds, [&](int c) {
+    return [&d = conns[c % connections], set](const std::string& k) {
+      return set ? d.set(k, value).is_ok() : static_cast<bool>(d.get(k));
+    };
+  });
+}
+
 // The transport's floor: a CAF actor that answers a get with an empty
 // lookup_result at once, published by a child process (forked before any
 // thread exists); returns its pid and port.
+// The CAF settings mossd and a remote moss::db use (so the floor is comparable).
+void configure_like_moss(caf::actor_system_config& cfg) {
+  cfg.load<caf::io::middleman>();
+  cfg.set("middleman.workers", int64_t{0});
+  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  add_moss_types(cfg);
+}
+
 using echo_actor = caf::typed_actor<caf::replies_to<get_atom, std::string>::with<lookup_result>>;
 
 std::pair<pid_t, uint16_t> start_echo_node() {
@@ -118,10 +137,7 @@ std::pair<pid_t, uint16_t> start_echo_node() {
   pid_t pid = ::fork();
   if (pid == 0) {
     caf::actor_system_config cfg;
-    cfg.load<caf::io::middleman>();
-    cfg.set("middleman.workers", int64_t{0});
-    cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
-    add_moss_types(cfg);
+    configure_like_moss(cfg);
     caf::actor_system sys{cfg};
     auto echo = sys.spawn([]() -> echo_actor::behavior_type {
       return {[](get_atom, const std::string&) { return lookup_result{}; }};
@@ -142,41 +158,20 @@ std::pair<pid_t, uint16_t> start_echo_node() {
 // `clients` threads, each a scoped_actor of one actor system, requesting the echo actor.
 row run_echo(uint16_t port, int clients, double seconds) {
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
-  cfg.set("middleman.workers", int64_t{0});
-  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
-  add_moss_types(cfg);
+  configure_like_moss(cfg);
   caf::actor_system sys{cfg};
   auto echo = caf::io::remote_actor<echo_actor>(sys, "127.0.0.1", port);
   if (!echo)
     return {};
-  std::atomic<bool> stop{false};
-  std::vector<latencies> per(clients);
-  std::vector<std::thread> threads;
-  auto start = clock_type::now();
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      caf::scoped_actor self{sys};
-      std::mt19937 rng(c + 1);
-      std::uniform_int_distribution<int> pick(0, key_count - 1);
-      while (!stop.load(std::memory_order_relaxed)) {
-        auto t0 = clock_type::now();
-        self->request(*echo, std::chrono::seconds(5), get_atom_v, key_of(pick(rng)))
-          .receive([](lookup_result&) {}, [](caf::error&) {});
-        per[c].ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - t0).count());
-      }
-      per[c].ops = per[c].ns.size();
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& t : threads)
-    t.join();
-  double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
-  latencies all;
-  for (auto& l : per)
-    all.merge(l);
-  return {static_cast<double>(all.ops) / elapsed, all.percentile(0.50) / 1e3, all.percentile(0.99) / 1e3};
+  return run_threads(clients, seconds, [&](int) {
+    auto self = std::make_shared<caf::scoped_actor>(sys);
+    return [self, store = *echo](const std::string& k) {
+      bool ok = false;
+      (*self)->request(store, std::chrono::seconds(5), get_atom_v, k)
+        .receive([&](lookup_result&) { ok = true; }, [](caf::error&) {});
+      return ok;
+    };
+  });
 }
 
 // A TCP port that was free a moment ago.
