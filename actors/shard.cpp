@@ -20,12 +20,7 @@ shard_actor::behavior_type shard_impl(shard_actor::stateful_pointer<shard_state>
       self->send(coordinator, applied_atom_v, group->last_rev());
     },
     [self](get_atom, const std::string& key) -> lookup_result {
-      lookup_result out;
-      if (auto e = self->state.ks->get(key)) {
-        out.found = true;
-        out.entry = std::move(*e);
-      }
-      return out;
+      return self->state.ks->lookup(key);
     },
     [self](exists_atom, const std::string& key) -> bool {
       return self->state.ks->get(key, false).has_value();

@@ -1,6 +1,8 @@
 // The store actor's behavior: validate, then route.
 #include "actors/store.hpp"
 
+#include <algorithm>
+
 #include "core/validate.hpp"
 #include "core/watch_registry.hpp"
 #include "messages/errors.hpp"
@@ -11,50 +13,51 @@ namespace {
 
 using store_ptr = store_actor::stateful_pointer<store_state>;
 
+void fail(call_answer& a, const status& why) {
+  a.code = why.code();
+  a.message = why.message();
+}
+
 void answer_read(const store_state& st, const call& c, call_answer& a) {
-  if (auto v = validate_key(c.key, st.lim); !v) {
-    a.code = v.code();
-    a.message = v.message();
-  } else if (c.kind == call_kind::get) {
-    if (auto e = st.ks->get(c.key)) {
-      a.lookup.found = true;
-      a.lookup.entry = std::move(*e);
-    }
-  } else {
+  if (auto v = validate_key(c.key, st.lim); !v)
+    fail(a, v);
+  else if (c.kind == call_kind::get)
+    a.lookup = st.ks->lookup(c.key);
+  else
     a.exists = st.ks->get(c.key, false).has_value();
-  }
+}
+
+// Answers the reads among calls [from, to).
+void answer_reads(const store_state& st, const call_batch& batch, size_t from, size_t to,
+                  call_batch_answer& out) {
+  for (size_t i = from; i < to; ++i)
+    if (batch.calls[i].kind != call_kind::txn)
+      answer_read(st, batch.calls[i], out.answers[i]);
 }
 
 // A call batch: reads are answered from the keyspace here, transactions go
-// to the coordinator (all at once, so they share a commit group). A read that
-// follows a transaction in the batch waits for the batch's transactions, so
-// a caller's async write and its later read keep their order.
+// to the coordinator (all at once, so they share a commit group). Reads that
+// follow the first transaction in the batch wait for the batch's
+// transactions, so a caller's async write and its later read keep their order.
 caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
   auto& st = self->state;
   auto out = std::make_shared<call_batch_answer>();
   out->answers.resize(batch.calls.size());
-  size_t first_txn = batch.calls.size();
+  auto is_txn = [](const call& c) { return c.kind == call_kind::txn; };
+  size_t first_txn = static_cast<size_t>(std::find_if(batch.calls.begin(), batch.calls.end(), is_txn)
+                                         - batch.calls.begin());
+  answer_reads(st, batch, 0, first_txn, *out);
   auto txns_left = std::make_shared<size_t>(0);
-  for (size_t i = 0; i < batch.calls.size(); ++i) {
-    call& c = batch.calls[i];
-    call_answer& a = out->answers[i];
-    if (c.kind != call_kind::txn) {
-      if (i < first_txn)
-        answer_read(st, c, a);
+  for (size_t i = first_txn; i < batch.calls.size(); ++i) {
+    if (!is_txn(batch.calls[i]))
       continue;
-    }
-    first_txn = std::min(first_txn, i);
-    if (auto v = validate_txn(c.txn, st.lim); !v) {
-      a.code = v.code();
-      a.message = v.message();
-      continue;
-    }
-    ++*txns_left;
+    if (auto v = validate_txn(batch.calls[i].txn, st.lim); !v)
+      fail(out->answers[i], v);
+    else
+      ++*txns_left;
   }
   if (*txns_left == 0) {
-    for (size_t i = first_txn; i < batch.calls.size(); ++i)
-      if (batch.calls[i].kind != call_kind::txn)
-        answer_read(st, batch.calls[i], out->answers[i]);
+    answer_reads(st, batch, first_txn, batch.calls.size(), *out);
     return std::move(*out);
   }
   auto rp = self->make_response_promise<call_batch_answer>();
@@ -62,14 +65,12 @@ caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
   auto finish_one = [self, out, calls, txns_left, first_txn, rp]() mutable {
     if (--*txns_left != 0)
       return;
-    for (size_t i = first_txn; i < calls->calls.size(); ++i)
-      if (calls->calls[i].kind != call_kind::txn)
-        answer_read(self->state, calls->calls[i], out->answers[i]);
+    answer_reads(self->state, *calls, first_txn, calls->calls.size(), *out);
     rp.deliver(std::move(*out));
   };
   for (size_t i = first_txn; i < calls->calls.size(); ++i) {
     call& c = calls->calls[i];
-    if (c.kind != call_kind::txn || out->answers[i].code != errc::ok)
+    if (!is_txn(c) || out->answers[i].code != errc::ok)
       continue;
     self->request(st.coordinator, caf::infinite, txn_atom_v, std::move(c.txn))
       .then(
@@ -78,9 +79,7 @@ caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
           finish_one();
         },
         [out, i, finish_one](caf::error& err) mutable {
-          status why = to_status(err);
-          out->answers[i].code = why.code();
-          out->answers[i].message = why.message();
+          fail(out->answers[i], to_status(err));
           finish_one();
         });
   }

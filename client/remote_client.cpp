@@ -7,7 +7,7 @@
 
 namespace moss {
 
-remote_call_ptr remote_client_state::take(uint64_t id) {
+single_call_ptr remote_client_state::take(uint64_t id) {
   auto i = pending.find(id);
   if (i == pending.end())
     return nullptr;
@@ -36,7 +36,7 @@ constexpr size_t max_batch_calls = 1024;
 /// the next fills), yet leave calls to gather into large batches.
 constexpr size_t max_batches_out = 2;
 
-void fail_all(std::vector<remote_call_ptr>& calls, const status& why) {
+void fail_all(std::vector<batch_item_ptr>& calls, const status& why) {
   auto failing = std::move(calls);
   calls.clear();
   for (auto& c : failing)
@@ -110,15 +110,19 @@ caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::time
     fail_all(st.queued, st.gone);
   });
   return {
-    [self](remote_call_ptr& call) {
+    [self](batch_item_ptr& item) {
+      auto& st = self->state;
+      if (!st.gone.is_ok()) {
+        item->fail(st.gone);
+        return;
+      }
+      st.queued.push_back(std::move(item));
+      send_batch(self);
+    },
+    [self](single_call_ptr& call) {
       auto& st = self->state;
       if (!st.gone.is_ok()) {
         call->fail(st.gone);
-        return;
-      }
-      if (call->batched()) {
-        st.queued.push_back(std::move(call));
-        send_batch(self);
         return;
       }
       uint64_t id = st.next_id++;

@@ -1,7 +1,7 @@
 // The actor behind a remote moss::db. Owns: the calls in flight to one remote
 // store actor, the calls queued for the next call batch, and whether that
 // store is still reachable. Receives: calls from the facade's threads
-// (remote_call_ptr). Sends: gets, exists and txns as call batches (two in
+// (batch_item_ptr, single_call_ptr). Sends: gets, exists and txns as call batches (two in
 // flight; whatever queues meanwhile goes in the next, so concurrent callers
 // share round trips), other calls as single requests, each with the call
 // timeout; answers to each call's completion. Monitors the store: when the
@@ -34,18 +34,26 @@ using remote_client_ptr = caf::stateful_actor<remote_client_state>*;
 class remote_call {
 public:
   virtual ~remote_call() = default;
-  /// Gets, exists and txns travel in call batches; the rest alone.
-  virtual bool batched() const = 0;
-  /// Batched calls: the call to put in the batch (taken once).
-  virtual call take_call() = 0;
-  /// Batched calls: the answer from the batch.
-  virtual void answer(call_answer& a) = 0;
-  /// Single calls: sends the request as call `id` of `self`.
-  virtual void send(remote_client_ptr self, uint64_t id) = 0;
   virtual void fail(status st) = 0;
 };
 
-using remote_call_ptr = std::shared_ptr<remote_call>;
+/// A get, exists or txn: travels as one item of a call batch.
+class batch_item : public remote_call {
+public:
+  /// The call to put in the batch (taken once).
+  virtual call take_call() = 0;
+  virtual void answer(call_answer& a) = 0;
+};
+
+/// Any other call: a request of its own.
+class single_call : public remote_call {
+public:
+  /// Sends the request as call `id` of `self`.
+  virtual void send(remote_client_ptr self, uint64_t id) = 0;
+};
+
+using batch_item_ptr = std::shared_ptr<batch_item>;
+using single_call_ptr = std::shared_ptr<single_call>;
 
 struct remote_client_state {
   store_actor store;
@@ -53,12 +61,12 @@ struct remote_client_state {
   std::string where;  ///< "host:port", for messages
   status gone;        ///< ok while the store is reachable
   uint64_t next_id = 0;
-  std::unordered_map<uint64_t, remote_call_ptr> pending;  ///< single calls out
-  std::vector<remote_call_ptr> queued;                    ///< for the next batch
-  std::unordered_map<uint64_t, std::vector<remote_call_ptr>> flying;  ///< batches out
+  std::unordered_map<uint64_t, single_call_ptr> pending;  ///< single calls out
+  std::vector<batch_item_ptr> queued;                     ///< for the next batch
+  std::unordered_map<uint64_t, std::vector<batch_item_ptr>> flying;  ///< batches out
 
   /// Removes single call `id`; null if it was already answered or failed.
-  remote_call_ptr take(uint64_t id);
+  single_call_ptr take(uint64_t id);
   /// A CAF error as the caller sees it (timeouts and lost peers named).
   status describe(const caf::error& err) const;
 
@@ -68,9 +76,9 @@ struct remote_client_state {
 caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::timespan timeout,
                             std::string where);
 
-/// Hands each call's outcome to `done` exactly once (errc::closed if dropped).
-template <class T>
-class call_base : public remote_call {
+/// Hands a call's `T` outcome to `done` exactly once (errc::closed if dropped).
+template <class T, class Base>
+class call_base : public Base {
 public:
   explicit call_base(std::function<void(result<T>)> done) : done_(std::move(done)) {}
   ~call_base() override {
@@ -91,12 +99,11 @@ private:
 
 /// A get (T = lookup_result), exists (bool) or txn (txn_result) in a batch.
 template <class T>
-class batched_call final : public call_base<T> {
+class batched_call final : public call_base<T, batch_item> {
 public:
   batched_call(std::function<void(result<T>)> done, call c)
-    : call_base<T>(std::move(done)), call_(std::move(c)) {}
+    : call_base<T, batch_item>(std::move(done)), call_(std::move(c)) {}
 
-  bool batched() const override { return true; }
   call take_call() override { return std::move(call_); }
   void answer(call_answer& a) override {
     if (a.code != errc::ok)
@@ -108,7 +115,6 @@ public:
     else
       this->finish(std::move(a.txn));
   }
-  void send(remote_client_ptr, uint64_t) override {}
 
 private:
   call call_;
@@ -116,14 +122,10 @@ private:
 
 /// A request of the store's `T`-returning message `Ts...`, sent alone.
 template <class T, class... Ts>
-class request_call final : public call_base<T> {
+class request_call final : public call_base<T, single_call> {
 public:
   request_call(std::function<void(result<T>)> done, Ts... xs)
-    : call_base<T>(std::move(done)), args_(std::move(xs)...) {}
-
-  bool batched() const override { return false; }
-  call take_call() override { return {}; }
-  void answer(call_answer&) override {}
+    : call_base<T, single_call>(std::move(done)), args_(std::move(xs)...) {}
 
   void send(remote_client_ptr self, uint64_t id) override {
     std::apply(
@@ -148,4 +150,5 @@ private:
 
 } // namespace moss
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::remote_call_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::batch_item_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::single_call_ptr)

@@ -81,7 +81,8 @@ int64_t remote_impl::now_ns() const {
   return system_clock_source()->now_ns();
 }
 
-void remote_impl::send_call(remote_call_ptr c) {
+template <class Ptr>
+void remote_impl::send_call(Ptr c) {
   std::shared_lock lock(life_);
   if (closed_.load(std::memory_order_relaxed)) {
     c->fail(closed_error());
@@ -90,19 +91,25 @@ void remote_impl::send_call(remote_call_ptr c) {
   caf::anon_send(client_, std::move(c));
 }
 
+template <class T, class MakeCall>
+result<T> remote_impl::wait_for(MakeCall make_call) {
+  auto slot = std::make_shared<value_slot<result<T>>>();
+  send_call(make_call([slot](result<T> r) { slot->complete(std::move(r)); }));
+  return std::move(slot->wait_parked());
+}
+
 template <class T, class... Ts>
 result<T> remote_impl::ask(Ts... xs) {
-  auto slot = std::make_shared<value_slot<result<T>>>();
-  send_call(std::make_shared<request_call<T, Ts...>>([slot](result<T> r) { slot->complete(std::move(r)); },
-                                                     std::move(xs)...));
-  return std::move(slot->wait_parked());
+  return wait_for<T>([&](auto done) {
+    return single_call_ptr{std::make_shared<request_call<T, Ts...>>(std::move(done), std::move(xs)...)};
+  });
 }
 
 template <class T>
 result<T> remote_impl::ask_batched(call c) {
-  auto slot = std::make_shared<value_slot<result<T>>>();
-  send_call(std::make_shared<batched_call<T>>([slot](result<T> r) { slot->complete(std::move(r)); }, std::move(c)));
-  return std::move(slot->wait_parked());
+  return wait_for<T>([&](auto done) {
+    return batch_item_ptr{std::make_shared<batched_call<T>>(std::move(done), std::move(c))};
+  });
 }
 
 result<std::optional<kv>> remote_impl::entry(std::string_view key) {
@@ -123,9 +130,9 @@ result<scan_result> remote_impl::scan(const scan_request& req) {
 }
 
 void remote_impl::submit(txn_request req, std::shared_ptr<completion> done) {
-  send_call(std::make_shared<batched_call<txn_result>>(
+  send_call(batch_item_ptr{std::make_shared<batched_call<txn_result>>(
     [done = std::move(done)](result<txn_result> r) { done->complete(std::move(r)); },
-    call{call_kind::txn, {}, std::move(req)}));
+    call{call_kind::txn, {}, std::move(req)})});
 }
 
 result<store_stats> remote_impl::stats() {

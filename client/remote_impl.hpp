@@ -49,7 +49,11 @@ private:
   remote_impl() = default;
 
   /// Hands `c` to the client actor (or fails it if the db is closed).
-  void send_call(remote_call_ptr c);
+  template <class Ptr>
+  void send_call(Ptr c);
+  /// Sends the call make_call(done) builds and waits for its `T` answer.
+  template <class T, class MakeCall>
+  result<T> wait_for(MakeCall make_call);
   /// Sends the store `xs...` alone and waits for its `T` answer.
   template <class T, class... Ts>
   result<T> ask(Ts... xs);

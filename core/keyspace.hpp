@@ -40,6 +40,11 @@ public:
   /// unless `with_value` is false.
   std::optional<kv> get(std::string_view key, bool with_value = true,
                         bool include_expired = false) const;
+  /// get() as the answer to a get request.
+  lookup_result lookup(std::string_view key) const {
+    auto e = get(key);
+    return e ? lookup_result{true, std::move(*e)} : lookup_result{};
+  }
 
   /// An ordered scan over all shards, as one consistent cut.
   scan_result scan(const scan_request& req) const;
