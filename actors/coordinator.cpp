@@ -1,8 +1,7 @@
-// The coordinator's behavior: grouping, evaluation, application, durability,
-// answers, compaction.
+// The coordinator's behavior: the commit path (steps 1-4 in the header),
+// compaction, and close.
 #include "actors/coordinator.hpp"
 
-#include "actors/snapshot_child.hpp"
 #include "core/txn_eval.hpp"
 #include "messages/errors.hpp"
 
@@ -23,12 +22,6 @@ void answer(pending_commit& p, txn_outcome outcome) {
   }
 }
 
-void answer_all(std::vector<reply_token_ptr>& tokens, const txn_outcome& outcome) {
-  for (auto& t : tokens)
-    t->complete(outcome);
-  tokens.clear();
-}
-
 // Answers everyone waiting for a compaction: the snapshot's revision or why not.
 void answer_compaction(std::vector<compact_waiter>& waiters, const result<revision>& outcome) {
   for (auto& w : waiters) {
@@ -40,138 +33,149 @@ void answer_compaction(std::vector<compact_waiter>& waiters, const result<revisi
   waiters.clear();
 }
 
-bool idle(const coordinator_state& st) {
-  return !st.group && st.queue.empty() && st.awaiting.empty() && st.to_log.empty()
-         && st.logs_in_flight == 0;
-}
+void start_group(self_ptr self);
+void start_compaction(self_ptr self);
 
-// How soon the applied groups must go to the WAL.
-enum class log_urgency {
-  soon,    ///< under `always` now, else at the next tick (1 ms): a burst of
-           ///< commits costs one wake-up of the WAL thread
-  now,     ///< the tick is here
-  forced,  ///< close or compaction: even with a batch in flight
-};
+// -- close -----------------------------------------------------------------------
 
-// Hands the applied groups to the WAL, one batch in flight at a time (`durable`
-// brings us back), so a batch holds everything applied while the last one
-// was written and fsynced.
-void hand_to_log(self_ptr self, log_urgency urgency) {
-  auto& st = self->state;
-  if (st.to_log.empty())
-    return;
-  if (st.logs_in_flight > 0 && urgency != log_urgency::forced)
-    return;
-  if (urgency == log_urgency::soon && st.policy != fsync_policy::always) {
-    if (!st.log_timer) {
-      st.log_timer = true;
-      self->delayed_send(self, std::chrono::milliseconds(1), tick_atom_v);
-    }
-    return;
-  }
-  ++st.logs_in_flight;
-  self->send(st.wal, append_atom_v, log_batch{std::exchange(st.to_log, {})});
-}
-
-// Close: once every accepted commit is applied (and durable), flush the log.
+// Once every accepted commit is released and no compaction runs, sync the log
+// and answer the close.
 void finish_close_if_idle(self_ptr self) {
   auto& st = self->state;
-  if (!st.closing || st.close_waiters.empty())
+  if (!st.closing || st.close_waiters.empty() || st.in_flight || !st.queue.empty()
+      || st.compaction.running)
     return;
-  if (!st.group && st.queue.empty())
-    hand_to_log(self, log_urgency::forced);  // no waiting for the tick at close
-  if (!idle(st))
-    return;
-  auto waiters = std::move(st.close_waiters);
-  st.close_waiters.clear();
-  if (!st.wal) {
+  answer_compaction(st.compaction.waiting, status{errc::closed, "the store is closing"});
+  auto waiters = std::exchange(st.close_waiters, {});
+  auto answer_all = [](std::vector<reply_token_ptr>& tokens, const txn_outcome& outcome) {
+    for (auto& t : tokens)
+      t->complete(outcome);
+  };
+  if (!st.cfg.wal) {
     answer_all(waiters, txn_result{});
     return;
   }
-  self->request(st.wal, caf::infinite, flush_atom_v)
-    .then([waiters](bool ok) mutable {
-            answer_all(waiters, ok ? txn_outcome{txn_result{}}
-                                   : txn_outcome{status{errc::write_failed, "the log could not be flushed"}});
-          },
-          [waiters](caf::error& err) mutable { answer_all(waiters, to_status(err)); });
+  self->request(st.cfg.wal, caf::infinite, flush_atom_v)
+    .then(
+      [waiters, answer_all](bool ok) mutable {
+        answer_all(waiters, ok ? txn_outcome{txn_result{}}
+                               : txn_outcome{status{errc::write_failed, "the log could not be synced"}});
+      },
+      [waiters, answer_all](caf::error& err) mutable { answer_all(waiters, to_status(err)); });
 }
 
-// Forks the snapshot writer at the current revision (between groups only).
-void start_compaction(self_ptr self) {
-  auto& st = self->state;
-  if (!st.compaction_wanted || st.compacting || st.group)
-    return;
-  st.compaction_wanted = false;
-  if (!st.wal || !st.failed.is_ok()) {
-    status why = st.wal ? st.failed : status{errc::invalid_argument, "an in-memory store has no log to compact"};
-    answer_compaction(st.compact_waiters, why);
-    return;
-  }
-  hand_to_log(self, log_urgency::forced);  // records up to st.rev go before the rotation
-  auto pid = fork_snapshot_writer(*st.ks, *st.fs, st.dir, st.rev);
-  if (!pid) {
-    answer_compaction(st.compact_waiters, pid.error());
-    return;
-  }
-  st.compacting = true;
-  st.compact_running = std::move(st.compact_waiters);
-  st.compact_waiters.clear();
-  self->send(st.wal, rotate_atom_v, st.rev, static_cast<int32_t>(*pid));
-}
+// -- the commit path -------------------------------------------------------------
 
-void start_group(self_ptr self);
-
-// Step 4: every shard has applied the group.
+// The group in flight is released (step 4's end): actor callers, listeners,
+// then whatever waits for a quiet moment (a compaction, the next group, close).
 void group_applied(self_ptr self) {
   auto& st = self->state;
-  group_ptr group = std::move(st.group);
-  if (st.wal)
-    st.to_log.push_back(group);
+  group_ptr group = std::exchange(st.in_flight, nullptr);
+  for (auto& p : st.promised)
+    answer(p, std::move(p.result));
+  st.promised.clear();
   bool sets_deadline = false;
   for (const write_op& op : group->ops) {
     st.counters.expired += op.kind == change_kind::expire ? 1 : 0;
     sets_deadline = sets_deadline || (op.kind == change_kind::put && op.meta.expiry != 0);
   }
-  if (group->hold_replies) {
-    st.awaiting.push_back({group, std::move(st.applying)});
-  } else {
-    for (auto& p : st.applying)
-      answer(p, std::move(p.result));
-  }
-  st.applying.clear();
-  bool deadlines_matter = sets_deadline || !st.ttl_deadlines || st.ttl_deadlines->load() > 0;
-  for (auto& [listener, deadlines_only] : st.listeners)
-    if (!deadlines_only || deadlines_matter)
-      self->send(listener, change_atom_v, group);
+  const bool deadlines_matter = sets_deadline || !st.cfg.ttl_deadlines
+                                || st.cfg.ttl_deadlines->load(std::memory_order_relaxed) > 0;
+  for (const subscription& sub : st.listeners)
+    if (!sub.deadlines_only || deadlines_matter)
+      self->send(sub.listener, change_atom_v, group);
   ++st.counters.groups;
   start_compaction(self);
-  hand_to_log(self, log_urgency::soon);
   start_group(self);
   finish_close_if_idle(self);
 }
 
-// Steps 2 and 3.
+// The log could not take the group in flight: nobody sees it, everyone
+// waiting hears why, and no write is accepted again.
+void group_failed(self_ptr self, status why) {
+  auto& st = self->state;
+  if (st.failed.is_ok())
+    st.failed = why.code() == errc::write_failed
+                  ? why
+                  : status{errc::write_failed, "the log failed (" + why.to_string()
+                                                 + "); the store refuses writes, reads go on"};
+  group_ptr group = std::exchange(st.in_flight, nullptr);
+  group->fail_replies(st.failed);
+  for (auto& p : st.promised)
+    answer(p, st.failed);
+  st.promised.clear();
+  start_group(self);  // answers the queue with the failure
+  finish_close_if_idle(self);
+}
+
+// Step 4: every shard the group touches applies its part.
+void apply_group(self_ptr self) {
+  auto& st = self->state;
+  st.shards_left = st.in_flight->shards_touched;
+  for (size_t i = 0; i < st.touched.size(); ++i) {
+    if (st.touched[i] == 0)
+      continue;
+    self->request(st.cfg.shards[i], caf::infinite, apply_atom_v, st.in_flight)
+      .then(
+        [self](revision) {
+          if (--self->state.shards_left == 0)
+            group_applied(self);
+        },
+        [self](caf::error&) {
+          // A shard is gone (the store is being killed): what it had not
+          // applied never will be; answer instead of hanging.
+          auto& st = self->state;
+          if (st.in_flight && --st.shards_left == 0)
+            group_failed(self, status{errc::closed, "the store stopped"});
+        });
+  }
+}
+
+// Step 3: the WAL writes the group (and syncs it under `always`).
+void log_group(self_ptr self) {
+  auto& st = self->state;
+  if (!st.cfg.wal) {
+    apply_group(self);
+    return;
+  }
+  self->request(st.cfg.wal, caf::infinite, append_atom_v, st.in_flight)
+    .then(
+      [self](uint64_t log_bytes) {
+        auto& c = self->state.compaction;
+        c.log_bytes = log_bytes;
+        const auto& cfg = self->state.cfg;
+        if (log_bytes >= cfg.compact_min_bytes
+            && static_cast<double>(log_bytes) >= cfg.compact_ratio * static_cast<double>(c.snapshot_bytes))
+          c.wanted = true;
+        apply_group(self);
+      },
+      [self](caf::error& err) { group_failed(self, to_status(err)); });
+}
+
+// Steps 1-2: builds the next group from the queue.
 void start_group(self_ptr self) {
   auto& st = self->state;
-  while (!st.group && !st.queue.empty()) {
-    if (!st.failed.is_ok()) {  // the log failed: no more writes
+  while (!st.in_flight && !st.queue.empty()) {
+    if (!st.failed.is_ok()) {
       for (auto& p : st.queue)
         answer(p, st.failed);
       st.queue.clear();
       return;
     }
     auto group = std::make_shared<write_group>();
-    group->now = st.ks->clock().now_ns();
+    group->now = st.cfg.ks->clock().now_ns();
     group->capture_prev = st.capture_prev;
-    group->hold_replies = st.wal && st.policy == fsync_policy::always;
-    commit_view view{*st.ks, group->ops, group->now};
-    size_t n = std::min(st.queue.size(), coordinator_state::max_group_commits);
-    for (size_t i = 0; i < n; ++i) {
+    commit_view view{*st.cfg.ks, group->ops, group->now};
+    size_t taken = 0;
+    while (!st.queue.empty() && taken < coordinator_state::max_group_commits
+           && group->log_bytes < coordinator_state::max_group_bytes) {
       pending_commit p = std::move(st.queue.front());
       st.queue.pop_front();
+      ++taken;
       const revision next = st.rev + 1;
       const auto first = static_cast<uint32_t>(group->ops.size());
-      p.result = evaluate_txn(p.req, next, *st.ks, view, group->ops);
+      p.result = evaluate_txn(p.req, next, *st.cfg.ks, view, group->ops, st.cfg.lim.max_commit_bytes,
+                              group->log_bytes);
       p.req = {};
       const auto count = static_cast<uint32_t>(group->ops.size()) - first;
       if (count > 0) {
@@ -179,30 +183,29 @@ void start_group(self_ptr self) {
         group->commits.push_back({next, first, count});
         ++st.counters.commits;
       }
-      if (!p.result.succeeded)
-        ++st.counters.conflicts;
-      p.result.rev = st.rev;
+      if (p.result) {
+        if (!p.result->succeeded)
+          ++st.counters.conflicts;
+        p.result->rev = st.rev;
+      }
       if (p.token)
         group->replies.push_back({std::move(p.token), std::move(p.result)});
       else
-        st.applying.push_back(std::move(p));
+        st.promised.push_back(std::move(p));
     }
-    if (group->ops.empty()) {  // nothing to apply: reads and failed compares
-      for (auto& r : group->replies)
-        r.token->complete(std::move(r.result));
-      for (auto& p : st.applying)
+    if (group->ops.empty()) {  // nothing to log or apply: reads, failed compares, refusals
+      group->release_replies();
+      for (auto& p : st.promised)
         answer(p, std::move(p.result));
-      st.applying.clear();
+      st.promised.clear();
       continue;
     }
-    st.touched.assign(st.shards.size(), 0);
+    st.touched.assign(st.cfg.shards.size(), 0);
     for (const write_op& op : group->ops)
       group->shards_touched += st.touched[op.shard] == 0 ? (st.touched[op.shard] = 1) : 0;
     group->shards_pending.store(group->shards_touched);
-    st.group = group;
-    for (size_t i = 0; i < st.touched.size(); ++i)
-      if (st.touched[i] != 0)
-        self->send(st.shards[i], apply_atom_v, st.group);
+    st.in_flight = group;
+    log_group(self);
   }
 }
 
@@ -218,68 +221,130 @@ void enqueue(self_ptr self, pending_commit p) {
     return;
   }
   st.queue.push_back(std::move(p));
-  if (!st.group) {
-    try {
-      start_group(self);
-    } catch (const std::exception& e) {  // e.g. bad_alloc: answer, never die
-      // The group being built is dropped: its reply tokens answer errc::closed
-      // as they go; actor callers get the error.
-      status failure{errc::io_error, std::string{"commit failed: "} + e.what()};
-      for (auto& q : st.applying)
-        answer(q, failure);
-      st.applying.clear();
-    }
+  if (st.in_flight)
+    return;
+  try {
+    start_group(self);
+  } catch (const std::exception& e) {  // e.g. bad_alloc: answer, never die
+    // The group being built is dropped: its reply tokens answer errc::closed
+    // as they go; actor callers get the error.
+    status failure{errc::io_error, std::string{"commit failed: "} + e.what()};
+    for (auto& q : st.promised)
+      answer(q, failure);
+    st.promised.clear();
   }
 }
 
-// The WAL wrote (under `always`: and fsynced) a batch ending at `rev`; it
-// answered that batch's embedded callers, and actor callers are answered here.
-void batch_logged(self_ptr self, revision rev) {
+// -- compaction ------------------------------------------------------------------
+
+void finish_compaction(self_ptr self, const result<revision>& outcome) {
+  auto& c = self->state.compaction;
+  c.running = false;
+  c.job.reset();
+  answer_compaction(c.served, outcome);
+  start_compaction(self);  // one more was asked for meanwhile
+  start_group(self);
+  finish_close_if_idle(self);
+}
+
+// Compaction, started between groups (no group in flight):
+//  1. Nothing new since the base snapshot: its revision is the answer.
+//  2. The WAL closes its segment and starts the next (rotate): every record
+//     written so far is at or below the revision of any cut taken after.
+//  3. A snapshot job pins a consistent cut at revision R and writes it on
+//     its own thread while commits go on (snap_done brings us back).
+//  4. The WAL names the snapshot and the segments since the rotation in the
+//     manifest, then removes the older files (install).
+//  5. The waiters get R; any who came meanwhile get a compaction of their own.
+void start_compaction(self_ptr self) {
   auto& st = self->state;
-  if (st.logs_in_flight > 0)
-    --st.logs_in_flight;
-  while (!st.awaiting.empty() && st.awaiting.front().group->last_rev() <= rev) {
-    for (auto& p : st.awaiting.front().commits)
-      answer(p, std::move(p.result));
-    st.awaiting.pop_front();
+  auto& c = st.compaction;
+  if (!c.wanted || c.running || st.in_flight)
+    return;
+  c.wanted = false;
+  if (!st.cfg.wal || !st.failed.is_ok() || st.closing) {
+    status why = !st.cfg.wal ? status{errc::invalid_argument, "an in-memory store has no log to compact"}
+                 : st.closing ? status{errc::closed, "the store is closing"}
+                              : st.failed;
+    answer_compaction(c.waiting, why);
+    return;
   }
+  if (st.rev == c.snapshot_rev) {  // 1.
+    answer_compaction(c.waiting, result<revision>{c.snapshot_rev});
+    return;
+  }
+  c.running = true;
+  c.served = std::exchange(c.waiting, {});
+  self->request(st.cfg.wal, caf::infinite, rotate_atom_v)  // 2.
+    .then(
+      [self](uint64_t sequence) {
+        auto& st = self->state;
+        if (st.closing) {
+          finish_compaction(self, status{errc::closed, "the store is closing"});
+          return;
+        }
+        auto me = caf::actor_cast<coordinator_actor>(self);
+        st.compaction.job = std::make_unique<snapshot_job>(  // 3.
+          st.cfg.ks, *st.cfg.fs, st.cfg.dir, sequence,
+          [me](snapshot_outcome out) { caf::anon_send(me, snap_done_atom_v, std::move(out)); });
+      },
+      [self](caf::error& err) { finish_compaction(self, to_status(err)); });
+}
+
+void snapshot_written(self_ptr self, snapshot_outcome& out) {
+  auto& c = self->state.compaction;
+  if (!c.running || !c.job)
+    return;  // not ours
+  c.job.reset();  // its thread has reported: joins at once
+  if (!out.result) {
+    finish_compaction(self, status{out.result.code(), "compaction failed: " + out.result.message()});
+    return;
+  }
+  self->request(self->state.cfg.wal, caf::infinite, install_atom_v, out)  // 4.
+    .then(
+      [self, rev = out.rev, bytes = out.bytes](uint64_t log_bytes) {
+        auto& c = self->state.compaction;
+        c.snapshot_rev = rev;
+        c.snapshot_bytes = bytes;
+        c.log_bytes = log_bytes;
+        finish_compaction(self, result<revision>{rev});  // 5.
+      },
+      [self](caf::error& err) { finish_compaction(self, to_status(err)); });
+}
+
+void want_compaction(self_ptr self, compact_waiter w) {
+  auto& st = self->state;
+  st.compaction.waiting.push_back(std::move(w));
+  st.compaction.wanted = true;
   start_compaction(self);
-  hand_to_log(self, log_urgency::soon);
-  finish_close_if_idle(self);
 }
 
-void log_failed(self_ptr self, const std::string& why) {
-  auto& st = self->state;
-  if (st.failed.is_ok())
-    st.failed = status{errc::write_failed,
-                       "the log failed (" + why + "); the store refuses writes, reads go on"};
-  // Nothing after the failure is durable: answer everyone still waiting.
-  for (auto& g : st.awaiting) {
-    for (auto& r : g.group->replies)
-      r.token->complete(st.failed);
-    for (auto& p : g.commits)
-      answer(p, st.failed);
+store_stats stats_of(const coordinator_state& st) {
+  store_stats out = st.counters;
+  out.rev = st.rev;
+  out.keys = st.cfg.ks->size();
+  out.memory_bytes = st.cfg.ks->memory_usage();
+  if (const auto& w = st.cfg.wal_stats) {
+    out.log_bytes = w->log_bytes.load(std::memory_order_relaxed);
+    out.snapshot_rev = w->snapshot_rev.load(std::memory_order_relaxed);
+    out.fsyncs = w->fsyncs.load(std::memory_order_relaxed);
+    out.compactions = w->compactions.load(std::memory_order_relaxed);
+    out.torn_tails = w->torn_tails.load(std::memory_order_relaxed);
+    out.expired_at_open = w->expired_at_open.load(std::memory_order_relaxed);
   }
-  st.awaiting.clear();
-  st.to_log.clear();
-  st.logs_in_flight = 0;
-  finish_close_if_idle(self);
+  return out;
 }
 
 } // namespace
 
 coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_config config) {
   auto& st = self->state;
-  st.ks = std::move(config.ks);
-  st.shards = std::move(config.shards);
-  st.rev = config.rev;
-  st.wal = std::move(config.wal);
-  st.wal_stats = std::move(config.wal_stats);
-  st.policy = config.policy;
-  st.fs = config.fs;
-  st.dir = std::move(config.dir);
-  st.ttl_deadlines = std::move(config.ttl_deadlines);
-  st.counters.shards = st.shards.size();
+  st.cfg = std::move(config);
+  st.rev = st.cfg.rev;
+  st.compaction.snapshot_rev = st.cfg.snapshot_rev;
+  st.compaction.snapshot_bytes = st.cfg.snapshot_bytes;
+  st.compaction.log_bytes = st.cfg.log_bytes;
+  st.counters.shards = st.cfg.shards.size();
   return {
     [self](commit_atom, local_commit& c) {
       pending_commit p;
@@ -287,7 +352,6 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       p.token = std::move(c.token);
       enqueue(self, std::move(p));
     },
-    [self](applied_atom, revision) { group_applied(self); },
     [self](txn_atom, txn_request& req) -> caf::result<txn_result> {
       pending_commit p;
       p.req = std::move(req);
@@ -296,57 +360,27 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       enqueue(self, std::move(p));
       return promise;
     },
-    [self](subscribe_atom, change_listener& listener, bool want_prev, bool deadlines_only) {
-      self->state.listeners.emplace_back(std::move(listener), deadlines_only);
-      self->state.capture_prev = self->state.capture_prev || want_prev;
+    [self](subscribe_atom, subscription& sub) {
+      self->state.capture_prev = self->state.capture_prev || sub.want_prev;
+      self->state.listeners.push_back(std::move(sub));
     },
-    [self](stats_atom) -> store_stats {
-      auto& st = self->state;
-      store_stats out = st.counters;
-      out.rev = st.rev;
-      out.keys = st.ks->size();
-      out.memory_bytes = st.ks->memory_usage();
-      if (st.wal_stats) {
-        out.log_bytes = st.wal_stats->log_bytes.load(std::memory_order_relaxed);
-        out.snapshot_rev = st.wal_stats->snapshot_rev.load(std::memory_order_relaxed);
-        out.fsyncs = st.wal_stats->fsyncs.load(std::memory_order_relaxed);
-        out.compactions = st.wal_stats->compactions.load(std::memory_order_relaxed);
-        out.torn_tails = st.wal_stats->torn_tails.load(std::memory_order_relaxed);
-        out.expired_at_open = st.wal_stats->expired_at_open.load(std::memory_order_relaxed);
-      }
-      return out;
-    },
+    [self](revision_atom) -> revision { return self->state.rev; },
+    [self](stats_atom) -> store_stats { return stats_of(self->state); },
     [self](close_atom, local_ack& c) {
-      self->state.closing = true;
-      self->state.close_waiters.push_back(std::move(c.token));
+      auto& st = self->state;
+      st.closing = true;
+      st.close_waiters.push_back(std::move(c.token));
+      if (st.compaction.job)
+        st.compaction.job->cancel();
       finish_close_if_idle(self);
     },
-    [self](durable_atom, revision rev) { batch_logged(self, rev); },
-    [self](tick_atom) {
-      self->state.log_timer = false;
-      hand_to_log(self, log_urgency::now);
-    },
-    [self](wal_fail_atom, const std::string& why) { log_failed(self, why); },
     [self](compact_atom) -> caf::result<revision> {
       auto rp = self->make_response_promise<revision>();
-      self->state.compact_waiters.push_back({nullptr, rp});
-      self->state.compaction_wanted = true;
-      start_compaction(self);
+      want_compaction(self, {nullptr, rp});
       return rp;
     },
-    [self](compact_atom, local_ack& c) {
-      self->state.compact_waiters.push_back({std::move(c.token), {}});
-      self->state.compaction_wanted = true;
-      start_compaction(self);
-    },
-    [self](compacted_atom, revision rev, bool ok, const std::string& why) {
-      auto& st = self->state;
-      st.compacting = false;
-      answer_compaction(st.compact_running,
-                        ok ? result<revision>{rev}
-                           : result<revision>{status{errc::io_error, "compaction failed: " + why}});
-      start_compaction(self);  // one more was asked for meanwhile
-    },
+    [self](compact_atom, local_ack& c) { want_compaction(self, {std::move(c.token), {}}); },
+    [self](snap_done_atom, snapshot_outcome& out) { snapshot_written(self, out); },
   };
 }
 

@@ -1,23 +1,30 @@
-// The transaction coordinator: the single serializer of commits. Owns: the
-// current revision, the queue of commits waiting for the next group, the group
-// being applied, the applied groups waiting for their fsync, the change
-// listeners, and the decision to compact. Receives: commit (facade), txn
-// (store), subscribe, stats, close, compact; durable, wal_fail, compacted
-// (from the WAL). Sends: apply to shards, append/flush/rotate to the WAL,
-// change to listeners, outcomes to reply tokens and response promises.
+// The transaction coordinator: the single serializer of commits, and the one
+// place that decides and runs compactions. Owns: the current revision, the
+// queue of commits waiting for the next group, the one group in flight, the
+// change listeners, the snapshot job, and the close. Receives: commit (the
+// facade), txn (the store, the TTL timer), subscribe, revision, stats, close,
+// compact, and snap_done from its own snapshot job. Sends: append, rotate,
+// install and flush to the WAL, apply to shards (each answered), change to
+// listeners, outcomes to reply tokens and response promises. It is handed
+// every peer when spawned.
 //
-// A commit's path:
-//   1. It joins the queue. If no group is being applied, a group starts now;
+// A commit's path (one group in flight at a time):
+//   1. It joins the queue. If no group is in flight, a group starts now;
 //      otherwise it waits, and everything that queued meanwhile goes together.
-//   2. Each commit of the group gets the next revision if it writes, its
+//   2. Each commit of the group gets the next revision if it writes; its
 //      compares are evaluated against the committed state plus the group's
-//      earlier changes, and its ops become changes.
-//   3. Every shard the group touches applies its part (in revision order).
-//      The shard that applies the last part answers the embedded callers
-//      directly (unless the fsync policy is `always`) and sends `applied`.
-//   4. On `applied`: the group goes to the WAL (its metadata is final now),
-//      actor callers are answered (under `always`: when the WAL says the
-//      group is durable), listeners get the group, and the next group starts.
+//      earlier changes, and its ops become changes. A commit too large for
+//      one log record is refused here and takes no revision.
+//   3. The WAL writes the group: one write(2), and under `always` one
+//      fdatasync. If that fails, the group is answered with the failure and
+//      never applied, and the store refuses every later write: a reader never
+//      sees a write the log does not have.
+//   4. Every shard the group touches applies its part. The group is released
+//      when the last one has: that shard answers the embedded callers
+//      (write_group::release_replies) as it finishes, and its answer to
+//      `apply` brings the coordinator back to answer the actor callers, tell
+//      the listeners and start the next group. So every answer is given once
+//      the write is in the log and visible, never before.
 #pragma once
 
 #include <deque>
@@ -28,15 +35,16 @@
 #include "actors/wal_writer.hpp"
 #include "core/keyspace.hpp"
 #include "core/options.hpp"
+#include "core/snapshot_job.hpp"
 
 namespace moss {
 
-/// A commit waiting for its group, then for its group to be applied.
+/// A commit waiting for its group, then for its group's release.
 struct pending_commit {
   txn_request req;
   reply_token_ptr token;                            ///< set for facade commits
   caf::typed_response_promise<txn_result> promise;  ///< set for actor commits
-  txn_result result;
+  txn_outcome result = txn_result{};
 };
 
 /// Someone waiting for a compaction: the facade (token) or an actor (promise).
@@ -45,61 +53,63 @@ struct compact_waiter {
   caf::typed_response_promise<revision> promise;
 };
 
-/// An applied group whose answers wait for its fsync (policy always): the WAL
-/// answers the group's embedded callers; the coordinator answers `commits`.
-struct undurable_group {
-  group_ptr group;
-  std::vector<pending_commit> commits;
-};
-
-/// What a coordinator starts with.
+/// What a coordinator is handed when spawned; constant afterwards.
 struct coordinator_config {
   std::shared_ptr<keyspace> ks;
   std::vector<shard_actor> shards;
-  revision rev = 0;                        ///< the last revision recovered
   wal_actor wal;                           ///< null: the store is in memory only
   std::shared_ptr<wal_counters> wal_stats;
-  fsync_policy policy = fsync_policy::every_second;
   file_system* fs = nullptr;
   std::string dir;
+  revision rev = 0;                        ///< the last revision recovered
+  revision snapshot_rev = 0;               ///< the base snapshot's revision
+  uint64_t snapshot_bytes = 0;
+  uint64_t log_bytes = 0;                  ///< log after the snapshot, as recovered
+  limits lim;
+  double compact_ratio = 1.0;              ///< compact when the log exceeds the snapshot by this...
+  uint64_t compact_min_bytes = 0;          ///< ...and is at least this large
   std::shared_ptr<const std::atomic<size_t>> ttl_deadlines;  ///< published by the TTL timer
 };
 
 struct coordinator_state {
-  std::shared_ptr<keyspace> ks;
-  std::vector<shard_actor> shards;
-  revision rev = 0;
-  wal_actor wal;
-  std::shared_ptr<wal_counters> wal_stats;
-  fsync_policy policy = fsync_policy::every_second;
-  file_system* fs = nullptr;
-  std::string dir;
+  coordinator_config cfg;
+
+  // -- commits (steps 1-4) ------------------------------------------------------
+  revision rev = 0;                      ///< the last revision decided
+  std::deque<pending_commit> queue;      ///< waiting for the next group
+  group_ptr in_flight;                   ///< with the log, then the shards
+  std::vector<pending_commit> promised;  ///< actor callers of `in_flight`
+  uint32_t shards_left = 0;              ///< shards that have not applied `in_flight`
+  std::vector<uint8_t> touched;          ///< scratch: shards a group touches
   status failed;                         ///< the log failed: writes are refused
-  std::deque<undurable_group> awaiting;  ///< applied, waiting for `durable`
-  std::vector<group_ptr> to_log;         ///< applied groups for the next log batch
-  uint32_t logs_in_flight = 0;           ///< batches sent to the WAL, not yet durable
-  bool log_timer = false;                ///< a tick is armed to send `to_log`
-  bool compaction_wanted = false;
-  bool compacting = false;
-  std::vector<compact_waiter> compact_waiters;  ///< for the next compaction
-  std::vector<compact_waiter> compact_running;  ///< for the one in progress
-  std::deque<pending_commit> queue;
-  std::vector<pending_commit> applying;  ///< actor commits of `group`
-  group_ptr group;                       ///< the group shards are applying
-  std::vector<uint8_t> touched;          ///< scratch: shards the group touches
-  /// Listeners; `deadlines_only` ones get a group only if it sets a deadline
-  /// or the TTL timer holds any (`ttl_deadlines`): a stale skip is harmless,
-  /// since an expiry only happens if the key still carries its deadline.
-  std::vector<std::pair<change_listener, bool>> listeners;
-  std::shared_ptr<const std::atomic<size_t>> ttl_deadlines;
-  bool capture_prev = false;  ///< some listener wants previous values
+
+  // -- listeners ----------------------------------------------------------------
+  std::vector<subscription> listeners;
+  bool capture_prev = false;             ///< some listener wants previous values
+
+  // -- compaction ---------------------------------------------------------------
+  struct {
+    bool wanted = false;                 ///< asked for, or the log outgrew the snapshot
+    bool running = false;                ///< rotate sent, snapshot job or install pending
+    std::vector<compact_waiter> waiting; ///< for the next compaction
+    std::vector<compact_waiter> served;  ///< for the one running
+    std::unique_ptr<snapshot_job> job;
+    revision snapshot_rev = 0;           ///< the base snapshot's revision
+    uint64_t snapshot_bytes = 0;
+    uint64_t log_bytes = 0;              ///< log after it, as the WAL last said
+  } compaction;
+
+  // -- close --------------------------------------------------------------------
   bool closing = false;
   std::vector<reply_token_ptr> close_waiters;
+
   store_stats counters;
 
   static inline const char* name = "moss.coordinator";
-  /// A group takes at most this many commits, to bound its latency.
+  /// A group takes at most this many commits...
   static constexpr size_t max_group_commits = 4096;
+  /// ...and stops taking more past about this many bytes of log, to bound its latency.
+  static constexpr size_t max_group_bytes = 16u << 20;
 };
 
 coordinator_actor::behavior_type

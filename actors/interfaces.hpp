@@ -3,7 +3,8 @@
 //
 //   caller --> store --get/exists--> shard[i]        (i = hash(key) % N)
 //                    --scan--------> (reads all shards as one consistent cut)
-//                    --txn---------> coordinator --apply--> shard[i]...
+//                    --txn---------> coordinator --append--> wal
+//                                                --apply---> shard[i]...
 //   embedded facade --commit-------> coordinator --change--> listeners
 #pragma once
 
@@ -24,41 +25,52 @@ namespace moss {
 /// Receives every commit group, in revision order, after shards applied it.
 using change_listener = caf::typed_actor<caf::reacts_to<change_atom, group_ptr>>;
 
+/// A listener of the coordinator and what it wants.
+struct subscription {
+  change_listener listener;
+  bool want_prev = false;       ///< groups carry each op's previous value
+  bool deadlines_only = false;  ///< only groups that can matter to TTL deadlines
+};
+
 /// Owns one shard of the keyspace: applies its part of each commit group
-/// (the shard applying the last part answers the group's embedded callers and
-/// tells the sender `applied`) and answers reads of its keys.
+/// (answering `apply` once it has; the shard that applies the group's last
+/// part also releases the group's embedded callers) and answers reads of
+/// its keys.
 using shard_actor = caf::typed_actor<
-  caf::reacts_to<apply_atom, group_ptr>,
+  caf::replies_to<apply_atom, group_ptr>::with<revision>,
   caf::replies_to<get_atom, std::string>::with<lookup_result>,
   caf::replies_to<exists_atom, std::string>::with<bool>>;
 
-/// Owns the log on disk: appends batches of applied commit groups (one record
-/// per commit) with one write, fsyncs by policy, answers `durable` (under
-/// `always` after the fsync, and it answers the embedded callers itself),
-/// and rotates segments and switches the manifest around a compaction.
+/// Owns the log on disk: writes each commit group (one record per commit,
+/// one write(2) per group; under `always` one fdatasync) before any shard
+/// applies it, and switches the manifest around a compaction. A pure server:
+/// it answers requests and sends nothing unasked.
 using wal_actor = caf::typed_actor<
-  caf::reacts_to<append_atom, log_batch>,
-  caf::reacts_to<tick_atom>,
-  caf::replies_to<flush_atom>::with<bool>,
-  caf::reacts_to<rotate_atom, revision, int32_t>,
-  caf::reacts_to<snap_done_atom, revision, bool>>;
+  /// the group is in the kernel (under `always`: synced); answers the log's
+  /// bytes since the base snapshot
+  caf::replies_to<append_atom, group_ptr>::with<uint64_t>,
+  /// closes the segment being written and starts the next; answers the
+  /// sequence number the next snapshot's file takes
+  caf::replies_to<rotate_atom>::with<uint64_t>,
+  /// the snapshot is whole: the manifest names it and the segments since the
+  /// last rotation, older files are removed; answers the log's bytes left
+  caf::replies_to<install_atom, snapshot_outcome>::with<uint64_t>,
+  caf::replies_to<flush_atom>::with<bool>,  ///< fdatasync now (close)
+  caf::reacts_to<tick_atom>>;               ///< its own once-a-second fsync (every_second)
 
 /// The single serializer of commits: assigns revisions, evaluates compares,
-/// has shards apply each group, then answers and tells the listeners.
+/// has the log write each group and then the shards apply it, answers, tells
+/// the listeners, and decides and runs compactions.
 using coordinator_actor = caf::typed_actor<
-  caf::reacts_to<commit_atom, local_commit>,
-  caf::reacts_to<applied_atom, revision>,
-  caf::replies_to<txn_atom, txn_request>::with<txn_result>,
-  /// bools: wants previous values; only groups that matter to deadlines (the TTL timer)
-  caf::reacts_to<subscribe_atom, change_listener, bool, bool>,
+  caf::reacts_to<commit_atom, local_commit>,                  ///< the facade
+  caf::replies_to<txn_atom, txn_request>::with<txn_result>,  ///< the store, the TTL timer
+  caf::reacts_to<subscribe_atom, subscription>,
+  caf::replies_to<revision_atom>::with<revision>,             ///< the last revision decided
   caf::replies_to<stats_atom>::with<store_stats>,
   caf::reacts_to<close_atom, local_ack>,
-  caf::reacts_to<durable_atom, revision>,                         ///< from the WAL
-  caf::reacts_to<wal_fail_atom, std::string>,                     ///< from the WAL
-  caf::replies_to<compact_atom>::with<revision>,                  ///< the store (or the WAL) asks
-  caf::reacts_to<compact_atom, local_ack>,                        ///< the facade asks
-  caf::reacts_to<compacted_atom, revision, bool, std::string>,  ///< from the WAL
-  caf::reacts_to<tick_atom>>;                                     ///< time to hand the WAL its batch
+  caf::replies_to<compact_atom>::with<revision>,             ///< the store asks
+  caf::reacts_to<compact_atom, local_ack>,                    ///< the facade asks
+  caf::reacts_to<snap_done_atom, snapshot_outcome>>;          ///< its snapshot job ended
 
 /// Owns the TTL deadline index and one timer; a change listener that commits
 /// expiries (expire_if) through the coordinator when deadlines pass.
@@ -105,3 +117,5 @@ using watch_hub_actor = caf::typed_actor<
   caf::reacts_to<progress_atom, uint64_t>>;            ///< its own tick (generation)
 
 } // namespace moss
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::subscription)

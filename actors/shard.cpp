@@ -8,16 +8,12 @@ shard_actor::behavior_type shard_impl(shard_actor::stateful_pointer<shard_state>
   self->state.ks = std::move(ks);
   self->state.index = index;
   return {
-    [self](apply_atom, const group_ptr& group) {
-      if (!self->state.ks->apply(self->state.index, *group))
-        return;
-      // The whole group is visible now: answer embedded callers first (their
-      // latency), then let the coordinator start the next group.
-      if (!group->hold_replies)
-        for (local_reply& r : group->replies)
-          r.token->complete(std::move(r.result));
-      auto coordinator = caf::actor_cast<coordinator_actor>(self->current_sender());
-      self->send(coordinator, applied_atom_v, group->last_rev());
+    [self](apply_atom, const group_ptr& group) -> revision {
+      // The last part applied: the whole group is visible, and it was in the
+      // log before any of it was applied. Embedded callers first (their latency).
+      if (self->state.ks->apply(self->state.index, *group))
+        group->release_replies();
+      return group->last_rev();
     },
     [self](get_atom, const std::string& key) -> lookup_result {
       return self->state.ks->lookup(key);

@@ -1,12 +1,11 @@
 // The shard actor. Owns: shard `index` of the keyspace, whose engine it alone
-// writes. Receives: apply (from the coordinator), get and exists (from the
-// store). Sends: answers to the embedded callers of a group and `applied` to
-// the coordinator, when it applies a group's last part; replies to reads.
+// writes. Receives: apply (from the coordinator, once the group is in the
+// log), get and exists (from the store). Sends: only answers; the shard that
+// applies a group's last part first releases the group's embedded callers
+// (write_group::release_replies), then answers `apply`.
 #pragma once
 
 #include <memory>
-
-#include <caf/actor_cast.hpp>
 
 #include "actors/interfaces.hpp"
 #include "core/keyspace.hpp"

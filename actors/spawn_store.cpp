@@ -12,6 +12,7 @@
 #include "actors/ttl_timer.hpp"
 #include "actors/wal_writer.hpp"
 #include "core/recovery.hpp"
+#include "core/validate.hpp"
 #include "messages/errors.hpp"
 
 namespace moss {
@@ -22,12 +23,16 @@ void add_moss_types(caf::actor_system_config& cfg) {
 }
 
 result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
+  if (auto st = validate_limits(opts.limit); !st)
+    return st;
   size_t n = opts.shards != 0 ? opts.shards : std::max(1u, std::thread::hardware_concurrency());
   store_parts parts;
   parts.ks = std::make_shared<keyspace>(opts.engine, n, opts.clock);
   coordinator_config config;
   config.ks = parts.ks;
-  config.policy = opts.fsync;
+  config.lim = opts.limit;
+  config.compact_ratio = opts.compact_ratio;
+  config.compact_min_bytes = opts.compact_min_bytes;
   if (!opts.dir.empty()) {
     // 1. Recover the directory into the keyspace before any actor runs.
     file_system& fs = opts.fs != nullptr ? *opts.fs : default_file_system();
@@ -38,29 +43,34 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     if (!recovered->tail_report.empty())
       std::fprintf(stderr, "mossdb: %s: torn log tail truncated: %s\n", opts.dir.c_str(),
                    recovered->tail_report.c_str());
-    // 2. The WAL writer takes the directory over, on its own thread.
+    // 2. The WAL writer takes the directory over.
     setup->fs = &fs;
     setup->dir = opts.dir;
     setup->files = recovered->files;
     setup->last_rev = recovered->last_rev;
-    setup->next_segment = recovered->next_segment;
-    setup->snapshot_bytes = recovered->snapshot_bytes;
+    setup->next_file = recovered->next_file;
     setup->log_bytes = recovered->log_bytes;
     setup->policy = opts.fsync;
-    setup->compact_ratio = opts.compact_ratio;
-    setup->compact_min_bytes = opts.compact_min_bytes;
     setup->counters = std::make_shared<wal_counters>();
     setup->counters->snapshot_rev = recovered->files.snapshot_revision;
+    setup->counters->snapshot_bytes = recovered->snapshot_bytes;
     setup->counters->log_bytes = recovered->log_bytes;
     setup->counters->torn_tails = recovered->truncations;
     setup->counters->expired_at_open = recovered->expired_dropped;
     config.rev = recovered->last_rev;
+    config.snapshot_rev = recovered->files.snapshot_revision;
+    config.snapshot_bytes = recovered->snapshot_bytes;
+    config.log_bytes = recovered->log_bytes;
     config.wal_stats = setup->counters;
     config.fs = &fs;
     config.dir = opts.dir;
-    parts.wal = sys.spawn<caf::detached>(wal_impl, setup);
+    // Under `always` every append ends in an fdatasync: give it a thread of
+    // its own. Otherwise an append is one write(2) into the page cache.
+    parts.wal = opts.fsync == fsync_policy::always ? sys.spawn<caf::detached>(wal_impl, setup)
+                                                   : sys.spawn(wal_impl, setup);
     config.wal = parts.wal;
   }
+  parts.ks->set_applied_rev(config.rev);
   // 3. Deadlines already there (the TTL timer's starting point).
   auto deadlines = std::make_shared<initial_deadlines>();
   parts.ks->for_each_unlocked([&](const record& r) {
@@ -68,7 +78,9 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
       deadlines->emplace_back(std::string{r.key()}, r.expiry());
     return true;
   });
-  // 4. Shards, the coordinator, the TTL timer, and the store in front of them.
+  // 4. Shards, the coordinator (handed the shards and the WAL), the TTL timer
+  //    and the watch hub (handed the coordinator, and subscribed to it before
+  //    any commit can follow), and the store in front of them.
   for (size_t i = 0; i < n; ++i)
     parts.shards.push_back(sys.spawn(shard_impl, parts.ks, i));
   config.shards = parts.shards;
@@ -76,7 +88,8 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   config.ttl_deadlines = ttl_size;
   parts.coordinator = sys.spawn(coordinator_impl, config);
   parts.ttl = sys.spawn(ttl_impl, parts.ks, parts.coordinator, deadlines, ttl_size);
-  caf::anon_send(parts.coordinator, subscribe_atom_v, change_listener{parts.ttl}, false, true);
+  caf::anon_send(parts.coordinator, subscribe_atom_v,
+                 subscription{change_listener{parts.ttl}, /*want_prev=*/false, /*deadlines_only=*/true});
   parts.hub = spawn_watch_hub(sys, parts.coordinator,
                               watch_config{.max_key_size = opts.limit.max_key_size}, config.rev);
   parts.store = sys.spawn(store_impl, parts.ks, parts.shards, parts.coordinator, parts.hub,

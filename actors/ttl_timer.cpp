@@ -1,6 +1,8 @@
 // The TTL timer's behavior.
 #include "actors/ttl_timer.hpp"
 
+#include <algorithm>
+
 #include "messages/errors.hpp"
 
 namespace moss {
@@ -17,7 +19,10 @@ void arm(self_ptr self) {
   if (next == 0 || (st.armed != 0 && st.armed <= next))
     return;
   st.armed = next;
-  int64_t wait = std::max<int64_t>(0, next - st.ks->clock().now_ns());
+  // A deadline may lie centuries ahead (a TTL near INT64_MAX saturates):
+  // wake at least hourly, so the timer's own arithmetic never overflows.
+  constexpr int64_t max_wait = int64_t{3600} * 1'000'000'000;
+  int64_t wait = std::clamp<int64_t>(next - st.ks->clock().now_ns(), 0, max_wait);
   self->delayed_send(self, std::chrono::nanoseconds(wait), tick_atom_v, ++st.generation);
 }
 

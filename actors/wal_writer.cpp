@@ -1,12 +1,10 @@
-// The WAL writer's behavior: append, fsync by policy, rotate and switch the
-// manifest around compactions.
+// The WAL writer's behavior: write each group, fsync by policy, rotate
+// segments and install snapshots.
 #include "actors/wal_writer.hpp"
 
-#include <csignal>
-#include <sys/wait.h>
+#include <algorithm>
 
-#include <caf/actor_cast.hpp>
-
+#include "messages/errors.hpp"
 #include "persistence/file_names.hpp"
 #include "persistence/wal_record.hpp"
 
@@ -17,19 +15,25 @@ namespace {
 using self_ptr = wal_actor::stateful_pointer<wal_state>;
 using namespace std::chrono_literals;
 
-// The log is unusable from now on: tell the coordinator once.
-void fail(self_ptr self, status st) {
-  auto& s = self->state;
-  if (!s.failed.is_ok())
-    return;
-  s.failed = std::move(st);
-  if (s.coordinator)
-    self->send(s.coordinator, wal_fail_atom_v, s.failed.to_string());
+// The log is unusable from now on (the state of the file's tail is unknown).
+caf::error fail(wal_state& s, status why) {
+  if (s.failed.is_ok())
+    s.failed = status{errc::write_failed,
+                      "the log failed (" + why.to_string() + "); the store refuses writes, reads go on"};
+  return to_error(s.failed);
 }
 
-// Starts segment `setup.next_segment` after revision `last` and names it in the manifest.
+uint64_t log_bytes(const wal_state& s) {
+  return s.closed_bytes + (s.writer ? s.writer->logical_size() : 0);
+}
+
+void publish(wal_state& s) {
+  s.setup.counters->log_bytes.store(log_bytes(s), std::memory_order_relaxed);
+}
+
+// Starts segment `next_file` after revision `last` and names it in the manifest.
 status open_segment(wal_state& s, revision last) {
-  std::string name = log_file_name(s.setup.next_segment++);
+  std::string name = log_file_name(s.setup.next_file++);
   std::unique_ptr<writable_file> file;
   if (auto st = s.setup.fs->open_writable(join_path(s.setup.dir, name), open_mode::truncate, file); !st)
     return st;
@@ -39,100 +43,122 @@ status open_segment(wal_state& s, revision last) {
 }
 
 void encode_commit_ops(std::string& out, const write_group& g, const commit_span& c) {
-  encode_op_count(out, c.count);
+  encode_commit_at_header(out, g.now, c.count);
   for (uint32_t i = c.first; i < c.first + c.count; ++i) {
     const write_op& op = g.ops[i];
     switch (op.kind) {
-      case change_kind::put:
-        encode_put(out, op.key, op.value, op.meta.expiry, op.meta.create_rev, op.meta.version);
-        break;
+      case change_kind::put: encode_put_at(out, op.key, op.value, op.meta.expiry); break;
       case change_kind::del: encode_del(out, op.key); break;
       case change_kind::expire: encode_expire(out, op.key); break;
     }
   }
 }
 
-// fsync; true when the log is durable up to the last record written.
-bool make_durable(self_ptr self) {
-  auto& s = self->state;
-  if (!s.failed.is_ok())
-    return false;
-  if (auto st = s.writer->sync(); !st) {
-    fail(self, std::move(st));
-    return false;
-  }
+status sync(wal_state& s) {
+  if (auto st = s.writer->sync(); !st)
+    return st;
   s.dirty = false;
   s.setup.counters->fsyncs.fetch_add(1, std::memory_order_relaxed);
-  return true;
+  return status::ok();
 }
 
-// Asks for a compaction once the log has outgrown the snapshot.
-void maybe_ask_compaction(self_ptr self) {
-  auto& s = self->state;
-  uint64_t log = s.setup.log_bytes + s.writer->logical_size();
-  if (s.compaction_asked || s.child > 0 || !s.coordinator || log < s.setup.compact_min_bytes
-      || static_cast<double>(log) < s.setup.compact_ratio * static_cast<double>(s.setup.snapshot_bytes))
-    return;
-  s.compaction_asked = true;
-  caf::anon_send(s.coordinator, compact_atom_v);  // anonymous: the revision it answers goes nowhere
+// A group the log could not take: the failure is final, and the segment is
+// cut back to where the group began, so a write reported as failed does not
+// come back at the next open either (unless even the cut fails).
+caf::error fail_group(wal_state& s, uint64_t group_start, status why) {
+  if (auto st = s.setup.fs->truncate(s.writer->path(), group_start); !st)
+    why = status{why.code(), why.message() + "; cutting the failed group back out of the log "
+                               "failed too (" + st.to_string() + "), so it may reappear at the next open"};
+  return fail(s, std::move(why));
 }
 
-// The snapshot at compact_rev is done (or failed): switch the manifest to it.
-//  1. Point the manifest at the new snapshot and the segments after the rotation.
-//  2. Only then delete the old snapshot and segments.
-void finish_compaction(self_ptr self, revision rev, bool child_ok) {
+// 1. Frame every commit of the group as one record; 2. one write(2);
+// 3. under `always`, one fdatasync. Then the group may be applied.
+caf::result<uint64_t> append(self_ptr self, const write_group& g) {
   auto& s = self->state;
-  if (s.waiter.joinable())
-    s.waiter.join();
-  s.child = -1;
-  s.compaction_asked = false;
-  file_system& fs = *s.setup.fs;
-  const std::string snap = snapshot_file_name(rev);
-  std::string why;
-  uint64_t snap_bytes = 0;
-  if (child_ok && fs.file_size(join_path(s.setup.dir, snap), snap_bytes)) {
-    manifest next;
-    next.snapshot = snap;
-    next.snapshot_revision = rev;
-    next.segments.assign(s.setup.files.segments.begin() + static_cast<ptrdiff_t>(s.first_new_segment),
-                         s.setup.files.segments.end());
-    if (auto st = write_manifest(fs, s.setup.dir, next); st) {
-      manifest old = std::exchange(s.setup.files, std::move(next));
-      if (!old.snapshot.empty())
-        (void) fs.remove(join_path(s.setup.dir, old.snapshot));
-      for (size_t i = 0; i < s.first_new_segment; ++i)
-        (void) fs.remove(join_path(s.setup.dir, old.segments[i]));
-      s.setup.snapshot_bytes = snap_bytes;
-      s.setup.log_bytes = 0;  // all closed segments are gone; the open one counts itself
-      for (size_t i = 0; i + 1 < s.setup.files.segments.size(); ++i) {
-        uint64_t n = 0;
-        if (fs.file_size(join_path(s.setup.dir, s.setup.files.segments[i]), n))
-          s.setup.log_bytes += n;
-      }
-      s.setup.counters->snapshot_rev.store(rev, std::memory_order_relaxed);
-      s.setup.counters->compactions.fetch_add(1, std::memory_order_relaxed);
-      self->send(s.coordinator, compacted_atom_v, rev, true, std::string{});
-      return;
-    } else {
-      why = st.to_string();
-    }
-  } else {
-    why = "the snapshot writer failed";
+  if (!s.failed.is_ok())
+    return to_error(s.failed);
+  const uint64_t group_start = s.writer->logical_size();
+  for (const commit_span& c : g.commits) {
+    auto st = s.writer->add_record_with(c.rev, log_format::record_type::commit_at,
+                                        [&](std::string& out) { encode_commit_ops(out, g, c); });
+    if (!st)
+      return fail_group(s, group_start, std::move(st));
   }
-  (void) fs.remove(join_path(s.setup.dir, temp_file_name(snap)));
-  (void) fs.remove(join_path(s.setup.dir, snap));
-  self->send(s.coordinator, compacted_atom_v, rev, false, why);
+  if (auto st = s.writer->flush(); !st)
+    return fail_group(s, group_start, std::move(st));
+  s.dirty = true;
+  if (s.setup.policy == fsync_policy::always)
+    if (auto st = sync(s); !st)
+      return fail_group(s, group_start, std::move(st));
+  publish(s);
+  return log_bytes(s);
+}
+
+// Closes the open segment (synced) and starts the next: everything written so
+// far is covered by a snapshot taken from now on.
+caf::result<uint64_t> rotate(wal_state& s) {
+  if (!s.failed.is_ok())
+    return to_error(s.failed);
+  if (auto st = sync(s); !st)
+    return fail(s, std::move(st));
+  const revision last = s.writer->last_revision();
+  s.closed_bytes += s.writer->logical_size();
+  if (auto st = s.writer->close(); !st)
+    return fail(s, std::move(st));
+  if (auto st = open_segment(s, last); !st)
+    return fail(s, std::move(st));
+  s.rotated_at = s.setup.files.segments.size() - 1;
+  s.rotated_rev = last;
+  return s.setup.next_file++;  // the snapshot's own sequence number
+}
+
+// The snapshot `snap` is whole and in place:
+//  1. name it in the manifest with the segments since the last rotation;
+//  2. only then remove the older snapshot and segments, never one the new
+//     manifest names.
+caf::result<uint64_t> install(wal_state& s, const snapshot_outcome& snap) {
+  if (!s.failed.is_ok())
+    return to_error(s.failed);
+  if (snap.rev < s.rotated_rev)
+    return to_error(status{errc::invalid_argument, "snapshot at revision " + std::to_string(snap.rev)
+                                                     + " does not cover the log rotated at "
+                                                     + std::to_string(s.rotated_rev)});
+  file_system& fs = *s.setup.fs;
+  manifest next;
+  next.snapshot = snap.name;
+  next.snapshot_revision = snap.rev;
+  next.segments.assign(s.setup.files.segments.begin() + static_cast<ptrdiff_t>(s.rotated_at),
+                       s.setup.files.segments.end());
+  if (auto st = write_manifest(fs, s.setup.dir, next); !st)
+    return fail(s, std::move(st));  // the manifest's state is unknown: stop writing
+  manifest old = std::exchange(s.setup.files, std::move(next));
+  auto named = [&](const std::string& f) {
+    const manifest& m = s.setup.files;
+    return f == m.snapshot || std::find(m.segments.begin(), m.segments.end(), f) != m.segments.end();
+  };
+  if (!old.snapshot.empty() && !named(old.snapshot))
+    (void) fs.remove(join_path(s.setup.dir, old.snapshot));
+  for (const std::string& seg : old.segments)
+    if (!named(seg))
+      (void) fs.remove(join_path(s.setup.dir, seg));
+  s.rotated_at = 0;
+  s.closed_bytes = 0;
+  for (size_t i = 0; i + 1 < s.setup.files.segments.size(); ++i) {
+    uint64_t n = 0;
+    if (fs.file_size(join_path(s.setup.dir, s.setup.files.segments[i]), n))
+      s.closed_bytes += n;
+  }
+  s.setup.counters->snapshot_rev.store(snap.rev, std::memory_order_relaxed);
+  s.setup.counters->snapshot_bytes.store(snap.bytes, std::memory_order_relaxed);
+  s.setup.counters->compactions.fetch_add(1, std::memory_order_relaxed);
+  publish(s);
+  return log_bytes(s);
 }
 
 } // namespace
 
 wal_state::~wal_state() {
-  // A compaction child still writing is stopped: its snapshot was never named.
-  stopping->store(true);
-  if (child > 0)
-    ::kill(child, SIGKILL);
-  if (waiter.joinable())
-    waiter.join();
   if (writer && failed.is_ok())
     (void) writer->close();
 }
@@ -140,80 +166,35 @@ wal_state::~wal_state() {
 wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setup) {
   auto& s = self->state;
   s.setup = std::move(*setup);
+  s.closed_bytes = s.setup.log_bytes;
   if (auto st = open_segment(s, s.setup.last_rev); !st)
-    s.failed = std::move(st);  // reported with the first append
+    (void) fail(s, std::move(st));  // every append reports it
+  s.rotated_at = 0;
+  s.rotated_rev = s.setup.files.snapshot_revision;
   if (s.setup.policy == fsync_policy::every_second)
     self->delayed_send(self, 1s, tick_atom_v);
   return {
-    [self](append_atom, const log_batch& batch) {
+    [self](append_atom, const group_ptr& g) -> caf::result<uint64_t> { return append(self, *g); },
+    [self](rotate_atom) -> caf::result<uint64_t> { return rotate(self->state); },
+    [self](install_atom, const snapshot_outcome& snap) -> caf::result<uint64_t> {
+      return install(self->state, snap);
+    },
+    [self](flush_atom) -> caf::result<bool> {
       auto& s = self->state;
-      if (!s.coordinator)
-        s.coordinator = caf::actor_cast<coordinator_actor>(self->current_sender());
-      // 1. Frame every commit of every group; 2. one write; 3. under
-      //    `always`, one fsync and the answers; 4. tell the coordinator.
-      for (const group_ptr& g : batch.groups) {
-        for (const commit_span& c : g->commits) {
-          if (!s.failed.is_ok())
-            break;
-          auto st = s.writer->add_record_with(c.rev, log_format::record_type::commit,
-                                              [&](std::string& out) { encode_commit_ops(out, *g, c); });
-          if (!st)
-            fail(self, std::move(st));
-        }
+      if (!s.failed.is_ok())
+        return false;
+      if (auto st = sync(s); !st) {
+        (void) fail(s, std::move(st));
+        return false;
       }
-      if (s.failed.is_ok()) {
-        if (auto st = s.writer->flush(); !st)
-          fail(self, std::move(st));
-        else
-          s.dirty = true;
-      }
-      if (s.setup.policy == fsync_policy::always && make_durable(self))
-        for (const group_ptr& g : batch.groups)
-          for (local_reply& r : g->replies)
-            r.token->complete(std::move(r.result));
-      if (!s.failed.is_ok()) {  // the coordinator answers everyone with the failure
-        self->send(s.coordinator, wal_fail_atom_v, s.failed.to_string());
-        return;
-      }
-      s.setup.counters->log_bytes.store(s.setup.log_bytes + s.writer->logical_size(),
-                                        std::memory_order_relaxed);
-      self->send(s.coordinator, durable_atom_v, batch.groups.back()->last_rev());
-      maybe_ask_compaction(self);
+      return true;
     },
     [self](tick_atom) {
-      if (self->state.dirty)
-        make_durable(self);
-      self->delayed_send(self, 1s, tick_atom_v);
-    },
-    [self](flush_atom) -> caf::result<bool> { return make_durable(self); },
-    [self](rotate_atom, revision rev, int32_t pid) {
       auto& s = self->state;
-      s.child = pid;
-      s.compact_rev = rev;
-      // The records up to `rev` stay in the closed segments; new ones go to a new segment.
-      if (s.failed.is_ok()) {
-        if (auto st = s.writer->sync(); !st)
-          fail(self, std::move(st));
-        else {
-          s.setup.log_bytes += s.writer->logical_size();
-          (void) s.writer->close();
-          s.first_new_segment = s.setup.files.segments.size();
-          if (auto st2 = open_segment(s, s.writer->last_revision()); !st2)
-            fail(self, std::move(st2));
-        }
-      }
-      auto me = caf::actor_cast<wal_actor>(self);
-      auto stopping = s.stopping;
-      s.waiter = std::thread([me, pid, rev, stopping] {
-        int wstatus = 0;
-        bool ok = ::waitpid(pid, &wstatus, 0) == pid && WIFEXITED(wstatus)
-                  && WEXITSTATUS(wstatus) == 0;
-        if (!stopping->load())
-          caf::anon_send(me, snap_done_atom_v, rev, ok);
-      });
-    },
-    [self](snap_done_atom, revision rev, bool ok) {
-      finish_compaction(self, rev, ok && self->state.failed.is_ok());
+      if (s.dirty && s.failed.is_ok())
+        if (auto st = sync(s); !st)
+          (void) fail(s, std::move(st));  // the next append reports it
+      self->delayed_send(self, 1s, tick_atom_v);
     },
   };
 }

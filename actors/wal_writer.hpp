@@ -1,20 +1,20 @@
-// The WAL writer actor, spawned detached (blocking I/O never runs on the
-// shared workers). Owns: the data directory's lock, its manifest, and the
-// log segment being written. Receives: append (a batch of applied groups from
-// the coordinator, which keeps one batch in flight), flush (at close), rotate
-// and snap_done (around a compaction). Sends: durable, wal_fail, compact and
-// compacted to the coordinator; under `always` it answers the embedded
-// callers of a batch itself, right after the fsync.
+// The WAL writer actor. Owns: the data directory's lock, its manifest, and the
+// log segment being written. Receives: append (each commit group, from the
+// coordinator, before any shard applies it), rotate and install (around a
+// compaction), flush (at close), and its own once-a-second tick under
+// `every_second`. Sends: only answers to those requests. It never learns or
+// keeps a peer: whoever asks gets the answer.
 //
-// Group commit: the coordinator collects groups while a batch is being
-// written (and fsynced), so one write and one fsync cover all of them.
+// Spawned on the shared workers under `every_second` and `never` (an append
+// is one write(2) into the page cache, microseconds, and a hop to a worker
+// is far cheaper than waking a thread of its own), and detached under
+// `always`, where every append ends in an fdatasync that must not hold a
+// shared worker.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <string>
-#include <sys/types.h>
-#include <thread>
 
 #include "actors/interfaces.hpp"
 #include "core/options.hpp"
@@ -29,6 +29,7 @@ namespace moss {
 struct wal_counters {
   std::atomic<uint64_t> log_bytes{0};
   std::atomic<uint64_t> snapshot_rev{0};
+  std::atomic<uint64_t> snapshot_bytes{0};
   std::atomic<uint64_t> fsyncs{0};
   std::atomic<uint64_t> compactions{0};
   std::atomic<uint64_t> torn_tails{0};
@@ -42,28 +43,22 @@ struct wal_setup {
   dir_lock lock;
   manifest files;
   revision last_rev = 0;
-  uint64_t next_segment = 1;
-  uint64_t snapshot_bytes = 0;
-  uint64_t log_bytes = 0;
+  uint64_t next_file = 1;       ///< sequence number of the next segment or snapshot
+  uint64_t log_bytes = 0;       ///< bytes of the segments recovery kept
   fsync_policy policy = fsync_policy::every_second;
-  double compact_ratio = 1.0;
-  uint64_t compact_min_bytes = 0;
   std::shared_ptr<wal_counters> counters;
 };
 
 struct wal_state {
-  wal_setup setup;
-  std::unique_ptr<log_writer> writer;
-  coordinator_actor coordinator;  ///< learnt from the first append
-  status failed;                  ///< set once: the log is unusable
-  bool dirty = false;             ///< written since the last fsync
-  bool compaction_asked = false;  ///< asked the coordinator, not done yet
-  // The compaction in progress: snapshot at `compact_rev` written by child `child`.
-  pid_t child = -1;
-  revision compact_rev = 0;
-  size_t first_new_segment = 0;   ///< index in setup.files.segments
-  std::thread waiter;             ///< waits for the child, then tells us
-  std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
+  wal_setup setup;                     ///< files.segments grows with each new segment
+  std::unique_ptr<log_writer> writer;  ///< the last segment of setup.files
+  status failed;                       ///< set once: the log is unusable, every append fails
+  bool dirty = false;                  ///< written since the last fsync
+  uint64_t closed_bytes = 0;           ///< bytes of the segments before the open one
+  /// setup.files.segments[0, rotated_at) hold nothing past `rotated_rev`:
+  /// the next snapshot (at a revision >= rotated_rev) replaces them.
+  size_t rotated_at = 0;
+  revision rotated_rev = 0;
 
   ~wal_state();
   static inline const char* name = "moss.wal";

@@ -147,10 +147,10 @@ watch_hub_actor::behavior_type watch_hub_impl(self_ptr self, coordinator_actor c
       }
       // "Now": after every commit the coordinator has decided, so a watch
       // created after a write returned never reports that write.
-      self->request(st.coordinator, caf::infinite, stats_atom_v)
+      self->request(st.coordinator, caf::infinite, revision_atom_v)
         .then(
-          [self, req, sub, rp](store_stats& s) mutable {
-            req.start_rev = s.rev + 1;
+          [self, req, sub, rp](revision rev) mutable {
+            req.start_rev = rev + 1;
             register_watch(self, std::move(req), std::move(sub), rp);
           },
           [rp](caf::error&) mutable {
@@ -185,7 +185,8 @@ watch_hub_actor spawn_watch_hub(caf::actor_system& sys, coordinator_actor coordi
   // Subscribed before any commit can follow (the caller has not returned),
   // so the hub's first group is recovered_rev + 1. With previous values: any
   // watcher may ask for them, also from the history.
-  caf::anon_send(coordinator, subscribe_atom_v, change_listener{hub}, true, false);
+  caf::anon_send(coordinator, subscribe_atom_v,
+                 subscription{change_listener{hub}, /*want_prev=*/true, /*deadlines_only=*/false});
   return hub;
 }
 

@@ -4,8 +4,8 @@
 // Receives: change groups from the coordinator (it subscribes at spawn, with
 // previous values), watch/unwatch/ack/stats from subscribers, the store or the
 // embedded facade, and its own progress ticks. Sends: watch_batch and
-// watch_end to subscribers; asks the coordinator for the current revision when
-// a watch starts "now". Never blocks: a subscriber that falls behind its
+// watch_end to subscribers; asks the coordinator for the current revision
+// (revision) when a watch starts "now". Never blocks: a subscriber that falls behind its
 // queue bound is cancelled with errc::overflow.
 #pragma once
 

@@ -66,7 +66,10 @@ status db::close() {
 namespace {
 
 // Commits one op and says whether it found its key (del, persist).
-result<bool> commit_one(db::impl& d, txn_op op) {
+result<bool> commit_one(db::impl* d_ptr, txn_op op) {
+  if (d_ptr == nullptr)
+    return closed_error();
+  db::impl& d = *d_ptr;
   auto req = txn_request::of(std::move(op));
   if (auto st = validate_txn(req, d.limit()); !st)
     return st;
@@ -79,6 +82,8 @@ result<bool> commit_one(db::impl& d, txn_op op) {
 } // namespace
 
 status db::set(std::string_view key, std::string_view value, const write_options& wo) {
+  if (!impl_)
+    return closed_error();
   auto ttl = ttl_of(wo);
   if (!ttl)
     return ttl.error();
@@ -90,16 +95,20 @@ status db::set(std::string_view key, std::string_view value, const write_options
 }
 
 result<bool> db::del(std::string_view key) {
-  return commit_one(*impl_, txn_op::del(std::string{key}));
+  return commit_one(impl_.get(), txn_op::del(std::string{key}));
 }
 
 result<txn_result> db::txn(const txn_request& req) {
+  if (!impl_)
+    return closed_error();
   if (auto st = validate_txn(req, impl_->limit()); !st)
     return st;
   return impl_->commit(req);
 }
 
 result<revision> db::write(batch& b) {
+  if (!impl_)
+    return closed_error();
   auto req = b.take();
   if (auto st = validate_txn(req, impl_->limit()); !st)
     return st;
@@ -110,6 +119,8 @@ result<revision> db::write(batch& b) {
 }
 
 write_future db::txn_async(txn_request req) {
+  if (!impl_)
+    return write_future::failed(closed_error());
   if (auto st = validate_txn(req, impl_->limit()); !st)
     return write_future::failed(std::move(st));
   auto slot = std::make_shared<reply_slot>();
@@ -118,6 +129,10 @@ write_future db::txn_async(txn_request req) {
 }
 
 void db::txn_async(txn_request req, std::function<void(result<txn_result>)> done) {
+  if (!impl_) {
+    done(closed_error());
+    return;
+  }
   if (auto st = validate_txn(req, impl_->limit()); !st) {
     done(std::move(st));
     return;
@@ -167,7 +182,7 @@ result<std::optional<std::chrono::nanoseconds>> db::ttl(std::string_view key) co
 }
 
 result<bool> db::persist(std::string_view key) {
-  return commit_one(*impl_, txn_op::persist(std::string{key}));
+  return commit_one(impl_.get(), txn_op::persist(std::string{key}));
 }
 
 result<bool> db::exists(std::string_view key) const {

@@ -25,11 +25,16 @@ watch_request to_request(watch_scope scope, std::string_view key, std::string_vi
 
 // Validates, has the back end start the bridge, and waits until the hub
 // registered the watch (so a write that starts after this returns is seen).
-std::shared_ptr<watch_channel> start_watch(db::impl& d, watch_request req, watch_callback on_event,
+std::shared_ptr<watch_channel> start_watch(db::impl* d_ptr, watch_request req, watch_callback on_event,
                                            watch_end_callback on_end) {
   auto ch = std::make_shared<watch_channel>();
   ch->on_event = std::move(on_event);
   ch->on_end = std::move(on_end);
+  if (d_ptr == nullptr) {
+    ch->fail(closed_error());
+    return ch;
+  }
+  db::impl& d = *d_ptr;
   if (auto st = validate_watch(req, d.limit().max_key_size); !st) {
     ch->fail(st);
     return ch;
@@ -54,7 +59,7 @@ watch_stream db::watch_range(std::string_view from, std::string_view to, const w
 }
 
 watch_stream db::watch(watch_request req) {
-  return watch_stream{start_watch(*impl_, std::move(req), {}, {})};
+  return watch_stream{start_watch(impl_.get(), std::move(req), {}, {})};
 }
 
 watch_handle db::watch(watch_request req, watch_callback on_event, watch_end_callback on_end) {
@@ -63,7 +68,7 @@ watch_handle db::watch(watch_request req, watch_callback on_event, watch_end_cal
     ch->fail(status{errc::invalid_argument, "a callback watch needs a callback"});
     return watch_handle{std::move(ch)};
   }
-  return watch_handle{start_watch(*impl_, std::move(req), std::move(on_event), std::move(on_end))};
+  return watch_handle{start_watch(impl_.get(), std::move(req), std::move(on_event), std::move(on_end))};
 }
 
 } // namespace moss

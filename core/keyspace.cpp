@@ -50,10 +50,13 @@ std::optional<kv> keyspace::get(std::string_view key, bool with_value, bool incl
   return copy_out(*r, with_value);
 }
 
-std::vector<std::shared_lock<std::shared_mutex>> keyspace::lock_consistent() const {
+std::vector<std::shared_lock<std::shared_mutex>> keyspace::lock_consistent(
+  const std::atomic<bool>* cancelled) const {
   std::vector<std::shared_lock<std::shared_mutex>> locks;
   locks.reserve(shards_.size());
   for (;;) {
+    if (cancelled != nullptr && cancelled->load(std::memory_order_relaxed))
+      return locks;
     for (const auto& s : shards_)
       locks.emplace_back(s->mu);  // always in shard order: no deadlock
     if (partial_.load(std::memory_order_acquire) == 0)
@@ -137,6 +140,62 @@ void keyspace::restore(std::string_view key, std::string_view value, const recor
   s.eng->put(record::make(key, value, meta));
 }
 
+void keyspace::replay_put(std::string_view key, std::string_view value, revision rev,
+                          int64_t expiry, int64_t now) {
+  shard& s = *shards_[shard_of(key)];
+  std::unique_lock lock(s.mu);
+  const record* old = s.eng->find(key);
+  if (old != nullptr && !live(*old, now))
+    old = nullptr;
+  s.eng->put(record::make(key, value, next_meta(old, rev, expiry)));
+}
+
+size_t keyspace::cut::entries() const noexcept {
+  size_t n = 0;
+  for (const auto& part : shards)
+    n += part.size();
+  return n;
+}
+
+std::optional<keyspace::cut> keyspace::pin(const std::atomic<bool>& cancelled) {
+  cut out;
+  out.shards.resize(shards_.size());
+  // Sizes first, so the copy under the locks does not reallocate.
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    std::shared_lock lock(shards_[i]->mu);
+    out.shards[i].reserve(shards_[i]->eng->size() + 64);
+  }
+  auto locks = lock_consistent(&cancelled);
+  if (locks.empty())
+    return std::nullopt;
+  out.rev = applied_rev();
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    shards_[i]->pinned = true;  // the writer reads it under its exclusive lock
+    auto& part = out.shards[i];
+    shards_[i]->eng->for_each([&](const record& r) {
+      part.push_back(&r);
+      return true;
+    });
+  }
+  return out;
+}
+
+void keyspace::unpin() {
+  for (auto& s : shards_) {
+    std::vector<record_ptr> dead;
+    {
+      std::unique_lock lock(s->mu);
+      s->pinned = false;
+      dead.swap(s->graveyard);
+    }
+  }  // freed outside the locks
+}
+
+void keyspace::retire(shard& s, record_ptr r) {
+  if (r && s.pinned)
+    s.graveyard.push_back(std::move(r));
+}
+
 void keyspace::restore_erase(std::string_view key) {
   shard& s = *shards_[shard_of(key)];
   std::unique_lock lock(s.mu);
@@ -179,6 +238,7 @@ bool keyspace::apply(size_t index, const write_group& g) {
       record_ptr gone = s.eng->erase(op.key);
       if (g.capture_prev && gone && live(*gone, g.now))
         op.prev_value.emplace(gone->value());
+      retire(s, std::move(gone));
       continue;
     }
     const record* old = nullptr;
@@ -197,9 +257,11 @@ bool keyspace::apply(size_t index, const write_group& g) {
     }
     if (g.capture_prev && old != nullptr)
       op.prev_value.emplace(old->value());
-    s.eng->put(record::make(op.key, op.value, op.meta));
+    retire(s, s.eng->put(record::make(op.key, op.value, op.meta)));
   }
   uint32_t before = g.shards_pending.fetch_sub(1, std::memory_order_acq_rel);
+  if (before == 1)
+    applied_rev_.store(g.last_rev(), std::memory_order_release);
   if (g.shards_touched > 1) {
     if (before == g.shards_touched)
       partial_.fetch_add(1, std::memory_order_acq_rel);  // first part applied

@@ -17,6 +17,10 @@ struct limits {
   size_t max_key_size = 65'535;           ///< bytes; keys must also be non-empty
   size_t max_value_size = 64u << 20;      ///< bytes
   size_t max_ops_per_txn = 1u << 20;      ///< ops plus compares in one transaction
+  /// Bytes one commit may take in the log (its record's payload); at most
+  /// log_format::max_payload (256 MiB). A commit over it, including a
+  /// del_prefix that would delete too many keys, is refused unapplied.
+  size_t max_commit_bytes = 256u << 20;
 };
 
 /// When the log is made durable.

@@ -18,13 +18,13 @@ struct recovery_info {
   revision last_rev = 0;          ///< the last revision recovered
   uint64_t snapshot_entries = 0;  ///< entries loaded from the snapshot
   uint64_t snapshot_bytes = 0;    ///< size of the snapshot file
-  uint64_t records = 0;           ///< log records replayed
+  uint64_t records = 0;           ///< log records replayed (not those the snapshot covers)
   uint64_t log_bytes = 0;         ///< bytes of the segments after the snapshot
   uint64_t truncations = 0;       ///< torn tails cut off (0 or 1)
   uint64_t dropped_bytes = 0;     ///< bytes those tails held
   std::string tail_report;        ///< "wal-000003.log: cut 17 bytes at offset 4096 (record cut short)"
   uint64_t expired_dropped = 0;   ///< entries already expired at open
-  uint64_t next_segment = 1;      ///< sequence number for the next new segment
+  uint64_t next_file = 1;         ///< sequence number for the next segment or snapshot
 };
 
 /// Recovers the store in `dir` (created if missing) into the empty `ks`.

@@ -9,6 +9,15 @@
 
 namespace moss {
 
+/// The deadline `ttl_ns` after `now_ns`, saturated at INT64_MAX (a TTL that
+/// large never expires in practice, and must never wrap into the past).
+constexpr int64_t deadline_after(int64_t now_ns, int64_t ttl_ns) noexcept {
+  int64_t out = 0;
+  if (__builtin_add_overflow(now_ns, ttl_ns, &out))
+    return INT64_MAX;
+  return out;
+}
+
 class time_source {
 public:
   virtual ~time_source() = default;

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "persistence/log_format.hpp"
+#include "persistence/wal_record.hpp"
+
 namespace moss {
 
 std::optional<kv> commit_view::lookup(std::string_view key, bool with_value,
@@ -69,6 +72,18 @@ void commit_view::note(uint32_t index) {
   }
 }
 
+void commit_view::forget_from(uint32_t first) {
+  for (uint32_t i = static_cast<uint32_t>(ops_.size()); i-- > first;) {
+    auto it = latest_.find(std::string_view{ops_[i].key});
+    if (it == latest_.end() || *it != i)
+      continue;
+    if (ops_[i].prev >= 0)
+      const_cast<uint32_t&>(*it) = static_cast<uint32_t>(ops_[i].prev);
+    else
+      latest_.erase(it);
+  }
+}
+
 namespace {
 
 template <class T>
@@ -117,10 +132,25 @@ write_op deletion(const keyspace& ks, revision rev, std::string key,
   return op;
 }
 
+status too_large(size_t bytes, size_t max) {
+  return {errc::invalid_argument, "the commit would take " + std::to_string(bytes)
+                                    + " bytes in the log, over the limit of " + std::to_string(max)
+                                    + " for one commit; split it (a del_prefix into narrower prefixes)"};
+}
+
 } // namespace
 
-txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, commit_view& view,
-                        std::vector<write_op>& ops) {
+result<txn_result> evaluate_txn(txn_request& req, revision rev, const keyspace& ks,
+                                commit_view& view, std::vector<write_op>& ops,
+                                size_t max_commit_bytes, size_t& log_bytes) {
+  const auto first = static_cast<uint32_t>(ops.size());
+  size_t bytes = encoded_commit_overhead;
+  // Cuts a refused commit back out of the group.
+  auto refuse = [&](size_t over) -> result<txn_result> {
+    view.forget_from(first);
+    ops.resize(first);
+    return too_large(over, max_commit_bytes);
+  };
   txn_result out;
   out.succeeded = std::all_of(req.compares.begin(), req.compares.end(),
                               [&](const compare& c) { return holds(c, view); });
@@ -147,7 +177,10 @@ txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, comm
         w.key = std::move(op.key);
         w.value = std::move(op.value);
         w.meta.mod_rev = rev;
-        w.meta.expiry = op.ttl_ns > 0 ? view.now() + op.ttl_ns : 0;
+        w.meta.expiry = op.ttl_ns > 0 ? deadline_after(view.now(), op.ttl_ns) : 0;
+        bytes += encoded_put_size(w.key.size(), w.value.size());
+        if (bytes > max_commit_bytes)
+          return refuse(bytes);
         push(ops, view, std::move(w));
         break;
       }
@@ -155,6 +188,7 @@ txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, comm
         if (view.lookup(op.key, false)) {
           res.found = true;
           res.count = 1;
+          bytes += encoded_del_size(op.key.size());
           push(ops, view, deletion(ks, rev, op.key));
         }
         break;
@@ -166,6 +200,7 @@ txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, comm
         if (e && op.deadline != 0 && e->meta.expiry == op.deadline) {
           res.found = true;
           res.count = 1;
+          bytes += encoded_del_size(op.key.size());
           push(ops, view, deletion(ks, rev, op.key, change_kind::expire));
         }
         break;
@@ -181,12 +216,20 @@ txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, comm
           w.key = std::move(op.key);
           w.value = std::move(e->value);
           w.meta.mod_rev = rev;
+          bytes += encoded_put_size(w.key.size(), w.value.size());
+          if (bytes > max_commit_bytes)
+            return refuse(bytes);
           push(ops, view, std::move(w));
         }
         break;
       }
       case op_kind::del_prefix: {
-        for (std::string& key : view.keys_with_prefix(op.key)) {
+        std::vector<std::string> keys = view.keys_with_prefix(op.key);
+        for (const std::string& key : keys)
+          bytes += encoded_del_size(key.size());
+        if (bytes > max_commit_bytes)
+          return refuse(bytes);
+        for (std::string& key : keys) {
           push(ops, view, deletion(ks, rev, std::move(key)));
           ++res.count;
         }
@@ -195,6 +238,8 @@ txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, comm
       }
     }
   }
+  if (ops.size() > first)
+    log_bytes += bytes + log_format::header_size;
   return out;
 }
 

@@ -37,6 +37,10 @@ public:
   /// it to the change it follows).
   void note(uint32_t index);
 
+  /// Forgets the changes group_ops[first, end) (newest first), so the ops
+  /// can be cut back to `first`: a refused commit leaves no trace.
+  void forget_from(uint32_t first);
+
   int64_t now() const noexcept { return now_; }
 
 private:
@@ -62,8 +66,12 @@ private:
 /// Evaluates `req` as the commit at revision `rev`: appends its changes to
 /// `ops` (noting each in `view`) and returns its result. A commit that changes
 /// nothing appends nothing; the caller then does not spend the revision.
-/// Keys and values of puts are moved out of `req`.
-txn_result evaluate_txn(txn_request& req, revision rev, const keyspace& ks, commit_view& view,
-                        std::vector<write_op>& ops);
+/// Keys and values of puts are moved out of `req`. A commit whose log record
+/// would exceed `max_commit_bytes` (a del_prefix over many keys) fails with
+/// errc::invalid_argument and appends nothing. `log_bytes` grows by the
+/// bytes the commit's record takes.
+result<txn_result> evaluate_txn(txn_request& req, revision rev, const keyspace& ks,
+                                commit_view& view, std::vector<write_op>& ops,
+                                size_t max_commit_bytes, size_t& log_bytes);
 
 } // namespace moss

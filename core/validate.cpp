@@ -1,7 +1,11 @@
 // Request validation against limits.
 #include "core/validate.hpp"
 
+#include <algorithm>
 #include <string>
+
+#include "persistence/log_format.hpp"
+#include "persistence/wal_record.hpp"
 
 namespace moss {
 
@@ -52,10 +56,28 @@ status validate_txn(const txn_request& req, const limits& lim) {
     if (c.value.size() > lim.max_value_size)
       return too_big("compare value", c.value.size(), lim.max_value_size);
   }
-  for (const auto* branch : {&req.success, &req.failure})
-    for (const txn_op& op : *branch)
+  for (const auto* branch : {&req.success, &req.failure}) {
+    // The bytes the branch's record will take at least (a del_prefix's
+    // deletions are only known when it runs: the coordinator checks those).
+    size_t bytes = encoded_commit_overhead;
+    for (const txn_op& op : *branch) {
       if (auto st = validate_op(op, lim); !st)
         return st;
+      bytes += op.kind == op_kind::put ? encoded_put_size(op.key.size(), op.value.size())
+                                       : encoded_del_size(op.key.size());
+    }
+    if (bytes > lim.max_commit_bytes)
+      return {errc::invalid_argument, "the commit would take " + std::to_string(bytes)
+                                        + " bytes in the log, over the limit of "
+                                        + std::to_string(lim.max_commit_bytes) + " for one commit"};
+  }
+  return status::ok();
+}
+
+status validate_limits(const limits& lim) {
+  if (lim.max_commit_bytes == 0 || lim.max_commit_bytes > log_format::max_payload)
+    return {errc::invalid_argument, "max_commit_bytes must be between 1 and "
+                                      + std::to_string(log_format::max_payload)};
   return status::ok();
 }
 

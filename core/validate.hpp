@@ -17,6 +17,9 @@ status validate_key(std::string_view key, const limits& lim);
 /// Every key, value, TTL and the op count of a transaction.
 status validate_txn(const txn_request& req, const limits& lim);
 
+/// The limits themselves: max_commit_bytes fits a log record.
+status validate_limits(const limits& lim);
+
 /// A range scan needs from < to (or no end); a prefix may be empty.
 status validate_scan(const scan_request& req, const limits& lim);
 

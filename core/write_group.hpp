@@ -1,6 +1,7 @@
 // A write group: the changes of consecutive commits the coordinator decided
-// together, in revision order. Shards apply it, and it becomes the change
-// message listeners (watch hub, and later the log) receive.
+// together, in revision order. The log writes it first, then shards apply
+// it, and it becomes the change message listeners (watch hub, TTL timer)
+// receive.
 #pragma once
 
 #include <atomic>
@@ -64,23 +65,37 @@ struct commit_span {
   uint32_t count = 0;
 };
 
-/// An embedded caller's commit: answered by the last shard to apply the group.
+/// An embedded caller's commit: answered when the group is released (see
+/// write_group::release_replies).
 struct local_reply {
   reply_token_ptr token;
-  txn_result result;
+  txn_outcome result;
 };
 
 struct write_group {
   int64_t now = 0;  ///< the clock reading that decides what has expired
   bool capture_prev = false;  ///< shards record each op's previous value
-  /// Shards leave `replies` alone: the coordinator answers once the log is
-  /// durable (fsync policy always).
-  bool hold_replies = false;
   std::vector<write_op> ops;
   std::vector<commit_span> commits;
-  /// Answers for embedded callers; only the shard that applies the group's
-  /// last part touches them (keyspace::apply tells it so).
+  /// Answers for embedded callers. Touched once, by release_replies, on the
+  /// thread of the shard that applied the group's last part.
   mutable std::vector<local_reply> replies;
+  size_t log_bytes = 0;  ///< about how many bytes its records take in the log
+
+  /// The release point of the group's embedded callers: called once, when
+  /// the group is in the log (and synced, under fsync always) and every
+  /// shard has applied it, so each answer is both durable and visible.
+  void release_replies() const {
+    for (local_reply& r : replies)
+      r.token->complete(std::move(r.result));
+    replies.clear();
+  }
+  /// Answers every embedded caller with `why` instead (the log failed).
+  void fail_replies(const status& why) const {
+    for (local_reply& r : replies)
+      r.token->complete(why);
+    replies.clear();
+  }
   uint32_t shards_touched = 0;  ///< distinct shards with ops in this group
   /// Shards that have not applied their part yet (see keyspace::apply).
   mutable std::atomic<uint32_t> shards_pending{0};

@@ -2,12 +2,14 @@
 // reply token, a shared write group) and are never serialized.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <caf/allowed_unsafe_message_type.hpp>
 
 #include "core/completion.hpp"
+#include "core/snapshot_job.hpp"
 #include "core/write_group.hpp"
-#include <vector>
-
 #include "messages/txn.hpp"
 
 namespace moss {
@@ -24,14 +26,9 @@ struct local_ack {
   reply_token_ptr token;
 };
 
-/// Applied commit groups handed to the WAL writer in one message.
-struct log_batch {
-  std::vector<group_ptr> groups;
-};
-
 } // namespace moss
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::log_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_commit)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::local_ack)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::group_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::snapshot_outcome)

@@ -26,9 +26,10 @@ bool parse_number(std::string_view name, std::string_view prefix, std::string_vi
 
 } // namespace
 
-std::string snapshot_file_name(uint64_t revision) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "snap-%016llx.snap", static_cast<unsigned long long>(revision));
+std::string snapshot_file_name(uint64_t revision, uint64_t sequence) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "snap-%016llx-%06llu.snap", static_cast<unsigned long long>(revision),
+                static_cast<unsigned long long>(sequence));
   return buf;
 }
 
@@ -44,8 +45,17 @@ std::string temp_file_name(std::string_view name) {
   return out;
 }
 
-bool parse_snapshot_file_name(std::string_view name, uint64_t& revision) {
-  return name.size() == 26 && parse_number(name, "snap-", ".snap", 16, 16, revision);
+bool parse_snapshot_file_name(std::string_view name, uint64_t& revision, uint64_t& sequence) {
+  if (name.size() == 26) {  // the older form, without a sequence
+    sequence = 0;
+    return parse_number(name, "snap-", ".snap", 16, 16, revision);
+  }
+  if (name.size() < 33 || name[21] != '-')
+    return false;
+  std::string_view head = name.substr(0, 21), tail = name.substr(21);
+  std::string rev_part = std::string{head} + ".snap";
+  return parse_number(rev_part, "snap-", ".snap", 16, 16, revision)
+         && parse_number(tail, "-", ".snap", 10, 6, sequence);
 }
 
 bool parse_log_file_name(std::string_view name, uint64_t& sequence) {

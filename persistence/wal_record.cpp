@@ -60,9 +60,43 @@ void encode_commit(std::string& out, std::span<const wal_op_view> ops) {
   }
 }
 
+namespace {
+
+// Decodes the op list at `in`; `with_meta` for the older commit records.
+status decode_ops(byte_cursor& in, bool with_meta, std::vector<wal_op_view>& ops);
+
+} // namespace
+
 status decode_commit(std::string_view payload, std::vector<wal_op_view>& ops) {
-  ops.clear();
   byte_cursor in(payload);
+  return decode_ops(in, true, ops);
+}
+
+void encode_commit_at_header(std::string& out, int64_t now_ns, uint32_t op_count) {
+  put_fixed64(out, static_cast<uint64_t>(now_ns));
+  put_varint32(out, op_count);
+}
+
+void encode_put_at(std::string& out, std::string_view key, std::string_view value, int64_t expiry) {
+  out.push_back(static_cast<char>(wal_op_kind::put));
+  put_length_prefixed(out, key);
+  put_length_prefixed(out, value);
+  put_fixed64(out, static_cast<uint64_t>(expiry));
+}
+
+status decode_commit_at(std::string_view payload, int64_t& now_ns, std::vector<wal_op_view>& ops) {
+  byte_cursor in(payload);
+  uint64_t now;
+  if (!in.read_fixed64(now))
+    return malformed(0, 0, 0, "clock reading runs past the end");
+  now_ns = static_cast<int64_t>(now);
+  return decode_ops(in, false, ops);
+}
+
+namespace {
+
+status decode_ops(byte_cursor& in, bool with_meta, std::vector<wal_op_view>& ops) {
+  ops.clear();
   uint32_t count;
   if (!in.read_varint32(count))
     return malformed(0, 0, 0, "bad op count");
@@ -89,7 +123,7 @@ status decode_commit(std::string_view payload, std::vector<wal_op_view>& ops) {
       if (!in.read_fixed64(expiry))
         return malformed(i, count, in.offset(), "expiry runs past the end");
       op.expiry = static_cast<int64_t>(expiry);
-      if (!in.read_varint64(op.create_rev) || !in.read_varint64(op.version))
+      if (with_meta && (!in.read_varint64(op.create_rev) || !in.read_varint64(op.version)))
         return malformed(i, count, in.offset(), "revisions run past the end");
     }
     ops.push_back(op);
@@ -99,5 +133,7 @@ status decode_commit(std::string_view payload, std::vector<wal_op_view>& ops) {
                      "trailing bytes after the last op (" + std::to_string(in.remaining()) + ")");
   return status::ok();
 }
+
+} // namespace
 
 } // namespace moss

@@ -96,7 +96,7 @@ TEST_F(StoreActorsTest, ListenersGetEveryCommitOnceInRevisionOrder) {
       }
     }};
   });
-  caf::anon_send(parts_.coordinator, subscribe_atom_v, listener, true, false);
+  caf::anon_send(parts_.coordinator, subscribe_atom_v, subscription{listener, true, false});
   sched_->run();
   commit(txn_request::of(txn_op::put("a", "1")));
   sched_->run();

@@ -40,7 +40,7 @@ protected:
           changes_.push_back({op.kind, op.key, op.rev});
       }};
     });
-    caf::anon_send(parts_.coordinator, subscribe_atom_v, listener, false, false);
+    caf::anon_send(parts_.coordinator, subscribe_atom_v, subscription{listener, false, false});
     sched_->run();
     listener_ = listener;
   }

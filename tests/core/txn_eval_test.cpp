@@ -15,8 +15,13 @@ class TxnEvalTest : public ::testing::Test {
 protected:
   // Evaluates `req` as the next commit of the current group.
   txn_result run(txn_request req) {
+    auto r = run_checked(std::move(req));
+    EXPECT_TRUE(r) << r.error().to_string();
+    return r ? std::move(*r) : txn_result{};
+  }
+  result<txn_result> run_checked(txn_request req, size_t max_bytes = 256u << 20) {
     size_t before = ops_.size();
-    txn_result r = evaluate_txn(req, rev_ + 1, ks_, *view_, ops_);
+    auto r = evaluate_txn(req, rev_ + 1, ks_, *view_, ops_, max_bytes, log_bytes_);
     if (ops_.size() > before)
       ++rev_;
     return r;
@@ -38,6 +43,7 @@ protected:
   std::vector<write_op> ops_;
   std::optional<commit_view> view_{std::in_place, ks_, ops_, clock_->now_ns()};
   revision rev_ = 0;
+  size_t log_bytes_ = 0;
 };
 
 TEST_F(TxnEvalTest, PutsAreBlindAndTheApplyingShardResolvesTheirMetadata) {
@@ -144,6 +150,35 @@ TEST_F(TxnEvalTest, PutOverAnExpiredKeyCreatesItAnew) {
   run(txn_request::of(txn_op::put("k", "new")));
   apply();
   EXPECT_EQ(ks_.get("k")->meta, (record_meta{2, 2, 1, 0}));
+}
+
+TEST_F(TxnEvalTest, ACommitOverTheRecordLimitIsCutOutOfTheGroupWithoutATrace) {
+  run(txn_request::of(txn_op::put("p/1", "v")));
+  apply();
+  run(txn_request::of(txn_op::put("p/2", "v")));  // in the group, not yet applied
+  txn_request big;
+  big.success.push_back(txn_op::put("p/3", "v"));
+  big.success.push_back(txn_op::put("p/2", "w"));
+  big.success.push_back(txn_op::del_prefix("p/"));
+  const size_t ops_before = ops_.size();
+  auto r = run_checked(big, 60);  // the del_prefix's three deletions do not fit
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), errc::invalid_argument);
+  EXPECT_EQ(ops_.size(), ops_before);
+  // The view forgot the refused changes: p/2 is the group's earlier put again.
+  auto e = view_->lookup("p/2", true);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->value, "v");
+  EXPECT_FALSE(view_->lookup("p/3", false));
+  auto ok = run(txn_request::of(txn_op::del_prefix("p/")));
+  EXPECT_EQ(ok.results[0].count, 2u);
+}
+
+TEST_F(TxnEvalTest, ATtlNearInt64MaxSaturatesTheDeadline) {
+  run(txn_request::of(txn_op::put("k", "v", INT64_MAX)));
+  ASSERT_EQ(ops_.size(), 1u);
+  EXPECT_EQ(ops_[0].meta.expiry, INT64_MAX);
+  EXPECT_TRUE(view_->lookup("k", false));
 }
 
 } // namespace

@@ -93,7 +93,7 @@ TEST_F(ManifestTest, NamesWithSlashesAreRefused) {
 }
 
 TEST(FileNamesTest, NamesFollowTheDirectoryLayout) {
-  EXPECT_EQ(snapshot_file_name(1234), "snap-00000000000004d2.snap");
+  EXPECT_EQ(snapshot_file_name(1234, 7), "snap-00000000000004d2-000007.snap");
   EXPECT_EQ(log_file_name(42), "wal-000042.log");
   EXPECT_EQ(log_file_name(1234567), "wal-1234567.log");
   EXPECT_EQ(temp_file_name("MANIFEST"), "MANIFEST.tmp");
@@ -101,8 +101,13 @@ TEST(FileNamesTest, NamesFollowTheDirectoryLayout) {
 
 TEST(FileNamesTest, ParsingInvertsNaming) {
   uint64_t n = 0;
-  EXPECT_TRUE(parse_snapshot_file_name(snapshot_file_name(0xdeadbeef12ull), n));
+  uint64_t seq = 0;
+  EXPECT_TRUE(parse_snapshot_file_name(snapshot_file_name(0xdeadbeef12ull, 42), n, seq));
   EXPECT_EQ(n, 0xdeadbeef12ull);
+  EXPECT_EQ(seq, 42u);
+  EXPECT_TRUE(parse_snapshot_file_name("snap-00000000000004d2.snap", n, seq));  // the older form
+  EXPECT_EQ(n, 1234u);
+  EXPECT_EQ(seq, 0u);
   EXPECT_TRUE(parse_log_file_name(log_file_name(7), n));
   EXPECT_EQ(n, 7u);
   EXPECT_TRUE(parse_log_file_name("wal-1234567.log", n));
@@ -112,7 +117,9 @@ TEST(FileNamesTest, ParsingInvertsNaming) {
 TEST(FileNamesTest, OtherNamesAreNotParsed) {
   uint64_t n = 0;
   for (const char* name : {"LOCK", "MANIFEST", "wal-42.log", "wal-00004x.log", "wal-000042.log.tmp",
-                           "snap-4d2.snap", "snap-00000000000004D2.snap", "snap-00000000000004d2.snap.tmp"}) {
+                           "snap-4d2.snap", "snap-00000000000004D2.snap", "snap-00000000000004d2.snap.tmp",
+                           "snap-00000000000004d2-42.snap", "snap-00000000000004d2-00004x.snap",
+                           "snap-00000000000004d2_000042.snap"}) {
     EXPECT_FALSE(parse_log_file_name(name, n)) << name;
     EXPECT_FALSE(parse_snapshot_file_name(name, n)) << name;
   }
