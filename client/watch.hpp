@@ -3,7 +3,7 @@
 //
 //   auto w = db.watch_prefix("app/");
 //   for (const moss::watch_event& ev : w) { ... }   // ends on cancel or close
-//   if (!w.error()) ...                              // why it ended
+//   if (status why = w.error(); !why) ...            // it ended by itself: why
 #pragma once
 
 #include <chrono>

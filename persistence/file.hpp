@@ -68,7 +68,7 @@ public:
   /// Replaces `names` with the entries of `dir` (without "." and "..").
   virtual status list_dir(const std::string& dir, std::vector<std::string>& names) = 0;
 
-  /// Creates the directory `dir`; succeeds if it already exists.
+  /// Creates the directory `dir` and missing parents; succeeds if it already exists.
   virtual status create_dir(const std::string& dir) = 0;
 
   /// Makes the entries of `dir` (creations, renames, removals) durable.

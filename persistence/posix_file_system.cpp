@@ -188,6 +188,14 @@ public:
   }
 
   status create_dir(const std::string& dir) override {
+    // Missing parents first, as mkdir -p does.
+    if (auto slash = dir.find_last_of('/'); slash != std::string::npos && slash > 0) {
+      std::string parent = dir.substr(0, slash);
+      struct stat pst;
+      if (::stat(parent.c_str(), &pst) != 0)
+        if (auto st = create_dir(parent); !st)
+          return st;
+    }
     if (::mkdir(dir.c_str(), 0755) == 0)
       return status::ok();
     int err = errno;

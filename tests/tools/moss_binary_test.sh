@@ -67,6 +67,32 @@ out=$("$moss" "$tmp/s6" -c 'scan ""' -c 'set d 4' -c 'get d' 2>&1 </dev/null)
 check opens-after-fix 0 'OK
 4' $? "$out"
 
+# --check counts the whole records before damage, as --fix then keeps them.
+"$moss" "$tmp/s6b" -c 'set a 1' -c 'set b 2' -c 'set c 3' >/dev/null 2>&1 </dev/null
+seg=$(ls "$tmp/s6b"/wal-*.log | head -1)
+printf '\377' | dd of="$seg" bs=1 seek=60 conv=notrunc 2>/dev/null
+out=$("$moss" "$tmp/s6b" --check 2>&1 </dev/null | grep -E '^(log_records|last_revision) ')
+check check-counts-before-damage 0 'log_records 1
+last_revision 1' $? "$out"
+
+# Compacting twice, and compacting a store with nothing new since it opened.
+"$moss" "$tmp/s7" -c 'set a 1' -c compact -c compact >/dev/null 2>&1 </dev/null
+check compact-twice 0 '' $? ''
+"$moss" "$tmp/s7" -c compact >/dev/null 2>&1 </dev/null
+check compact-idle 0 '' $? ''
+out=$("$moss" "$tmp/s7" -c 'get a' 2>&1 </dev/null)
+check compact-twice-get 0 '1' $? "$out"
+
+# A store directory whose parents do not exist yet.
+out=$("$moss" "$tmp/new/sub/store" -c 'set a 1' -c 'get a' 2>&1 </dev/null)
+check creates-parents 0 'OK
+1' $? "$out"
+
+# A TTL at the largest value saturates instead of expiring at once.
+out=$("$moss" "$tmp/s8" -c 'set k v ttl 9223372036854775807ns' -c 'get k' 2>&1 </dev/null)
+check ttl-max 0 'OK
+v' $? "$out"
+
 "$moss" --bogus >/dev/null 2>&1
 check bad-option 2 '' $? ''
 
@@ -78,6 +104,10 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 addr=$(sed -n 's/^listening //p' "$tmp/listening")
+# A second node on the same port says which port is taken.
+"$mossd" --dir "$tmp/node2" --port "${addr##*:}" 2>"$tmp/second" >/dev/null </dev/null
+check second-node-port-in-use 1 "mossd: cannot publish on 127.0.0.1:${addr##*:}: port ${addr##*:} is already in use" \
+  $? "$(cat "$tmp/second")"
 # A watcher from revision 1 sees the three writes whether it starts before or after them.
 "$moss" --connect "$addr" -c 'watch prefix app/ from 1 prev count 3' >"$tmp/watch" 2>&1 </dev/null &
 watcher=$!

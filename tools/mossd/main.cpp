@@ -12,8 +12,43 @@
 #include <caf/openssl/manager.hpp>
 #include <caf/openssl/publish.hpp>
 
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <netdb.h>
+#include <optional>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "actors/spawn_store.hpp"
 #include "tools/mossd/server_options.hpp"
+
+namespace {
+
+// CAF reports a failed bind as "tcp socket creation failed"; a bind of our
+// own says why (e.g. "port 7821 is already in use").
+std::optional<std::string> why_unbindable(const std::string& host, uint16_t port) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || !found)
+    return "cannot resolve host " + host;
+  std::optional<std::string> why;
+  int fd = ::socket(found->ai_family, found->ai_socktype, found->ai_protocol);
+  if (fd >= 0) {
+    int one = 1;
+    (void) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, found->ai_addr, found->ai_addrlen) != 0)
+      why = errno == EADDRINUSE ? "port " + std::to_string(port) + " is already in use"
+                                : std::string{"bind failed: "} + std::strerror(errno);
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return why;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   using namespace moss;
@@ -55,7 +90,7 @@ int main(int argc, char** argv) {
                           : caf::io::publish(parts->store, opts->port, opts->host.c_str(), true);
   if (!port) {
     std::cerr << "mossd: cannot publish on " << opts->host << ":" << opts->port << ": "
-              << sys.render(port.error()) << "\n";
+              << why_unbindable(opts->host, opts->port).value_or(sys.render(port.error())) << "\n";
     (void) stop_store(*parts);
     return 1;
   }
