@@ -23,6 +23,7 @@ result<std::unique_ptr<embedded_impl>> embedded_impl::open(const options& opts) 
     return status{errc::invalid_argument, "at most 4096 shards"};
   std::unique_ptr<embedded_impl> p{new embedded_impl};
   p->opts_ = opts;
+  p->backlog_ = std::make_unique<write_backlog>(opts.max_pending_bytes, opts.max_pending_commits);
   // No cfg.parse(): an embedded library must not read caf-application.ini.
   auto threads = static_cast<int64_t>(opts.threads != 0 ? opts.threads : hardware_threads());
   p->cfg_.set("scheduler.max-threads", threads);
@@ -77,14 +78,33 @@ result<scan_result> embedded_impl::scan(const scan_request& req) {
   return ks_->scan(req);
 }
 
+namespace {
+
+// About what a commit holds in memory until it is answered.
+size_t bytes_of(const txn_request& req) {
+  size_t n = 64;
+  for (const auto* branch : {&req.success, &req.failure})
+    for (const txn_op& op : *branch)
+      n += 32 + op.key.size() + op.value.size();
+  for (const compare& c : req.compares)
+    n += 32 + c.key.size() + c.value.size();
+  return n;
+}
+
+} // namespace
+
 void embedded_impl::submit(txn_request req, std::shared_ptr<completion> done) {
+  // Room in the backlog first (outside the lock: close must not wait for it).
+  const size_t bytes = bytes_of(req);
+  backlog_->acquire(bytes);
+  auto tracked = backlog_->track(bytes, std::move(done));
   std::shared_lock lock(life_);
   if (closed_.load(std::memory_order_relaxed)) {
-    done->complete(closed_error());
+    tracked->complete(closed_error());
     return;
   }
   caf::anon_send(parts_.coordinator, commit_atom_v,
-                 local_commit{std::move(req), std::make_shared<reply_token>(std::move(done))});
+                 local_commit{std::move(req), std::make_shared<reply_token>(std::move(tracked))});
 }
 
 result<revision> embedded_impl::compact() {
@@ -108,7 +128,11 @@ result<store_stats> embedded_impl::stats() {
   caf::scoped_actor self{*sys_};
   std::optional<result<store_stats>> out;
   self->request(parts_.store, std::chrono::seconds(10), stats_atom_v)
-    .receive([&](store_stats s) { out.emplace(s); },
+    .receive([&](store_stats s) {
+               s.pending_commits = backlog_->pending_commits();
+               s.pending_bytes = backlog_->pending_bytes();
+               out.emplace(s);
+             },
              [&](caf::error& err) { out.emplace(to_status(err)); });
   return std::move(*out);
 }

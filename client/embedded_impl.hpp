@@ -15,6 +15,7 @@
 
 #include "actors/spawn_store.hpp"
 #include "client/db_impl.hpp"
+#include "core/write_backlog.hpp"
 
 namespace moss {
 
@@ -48,6 +49,7 @@ private:
   std::shared_ptr<keyspace> ks_;  ///< outlives the actors, for racing readers
   std::atomic<bool> closed_{false};
   mutable std::shared_mutex life_;
+  std::unique_ptr<write_backlog> backlog_;  ///< writes sent, not yet answered
 };
 
 } // namespace moss

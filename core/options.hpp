@@ -46,6 +46,10 @@ struct options {
   size_t shards = 0;                        ///< keyspace shards; 0 = hardware threads
   size_t threads = 0;                       ///< embedded only: CAF worker threads; 0 = hardware threads
   limits limit;
+  /// Embedded only: writes handed to the store but not yet answered; past
+  /// either bound a writer waits (a writer that outruns the disk is slowed).
+  size_t max_pending_bytes = 64u << 20;
+  size_t max_pending_commits = 65'536;
   std::shared_ptr<const time_source> clock; ///< null = the system clock
 };
 

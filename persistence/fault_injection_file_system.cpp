@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <thread>
 
 namespace moss {
 
@@ -19,6 +20,7 @@ struct fault_injection_file_system::state {
   int budget_error = 0;
   uint64_t write_calls = 0;
   uint64_t sync_calls = 0;
+  std::chrono::microseconds write_delay{0};
   std::map<std::string, uint64_t> synced_sizes;  // per path written through us
 };
 
@@ -53,7 +55,10 @@ public:
     if (state_->byte_budget_armed)
       state_->byte_budget -= data.size();
     ++state_->write_calls;
+    auto delay = state_->write_delay;
     lock.unlock();
+    if (delay.count() > 0)
+      std::this_thread::sleep_for(delay);  // a slow disk
     return base_->append(data);
   }
 
@@ -95,6 +100,11 @@ void fault_injection_file_system::fail_writes(int error_number, fault_mode mode)
   std::lock_guard lock(state_->mutex);
   state_->write_error = error_number;
   state_->write_mode = mode;
+}
+
+void fault_injection_file_system::delay_writes(std::chrono::microseconds delay) {
+  std::lock_guard lock(state_->mutex);
+  state_->write_delay = delay;
 }
 
 void fault_injection_file_system::fail_syncs(int error_number, fault_mode mode) {

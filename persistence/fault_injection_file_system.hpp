@@ -1,8 +1,10 @@
 // A file system that wraps another and fails on request: writes with ENOSPC or
-// EIO, syncs with EIO, short writes after a byte budget, and loss of unsynced data.
+// EIO, syncs with EIO, short writes after a byte budget, slow writes, and loss
+// of unsynced data.
 #pragma once
 
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +25,9 @@ public:
   /// The next (or every) append fails with `error_number` (ENOSPC, EIO, ...)
   /// without writing anything.
   void fail_writes(int error_number, fault_mode mode = fault_mode::once);
+
+  /// Every append takes `delay` longer (a slow disk); 0 ends it.
+  void delay_writes(std::chrono::microseconds delay);
 
   /// The next (or every) sync fails with `error_number`.
   void fail_syncs(int error_number = EIO, fault_mode mode = fault_mode::once);
