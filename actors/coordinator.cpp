@@ -131,7 +131,9 @@ void apply_group(self_ptr self) {
   }
 }
 
-// Step 3: the WAL writes the group (and syncs it under `always`).
+// Step 3: the WAL writes the group (and syncs it under `always`). A group
+// for one shard goes on from the log to that shard, and the answer says it
+// is applied as well; the others are fanned out here.
 void log_group(self_ptr self) {
   auto& st = self->state;
   if (!st.cfg.wal) {
@@ -140,14 +142,17 @@ void log_group(self_ptr self) {
   }
   self->request(st.cfg.wal, caf::infinite, append_atom_v, st.in_flight)
     .then(
-      [self](uint64_t log_bytes) {
-        auto& c = self->state.compaction;
-        c.log_bytes = log_bytes;
-        const auto& cfg = self->state.cfg;
-        if (log_bytes >= cfg.compact_min_bytes
-            && static_cast<double>(log_bytes) >= cfg.compact_ratio * static_cast<double>(c.snapshot_bytes))
+      [self](revision) {
+        auto& st = self->state;
+        auto& c = st.compaction;
+        c.log_bytes = st.cfg.wal_stats->log_bytes.load(std::memory_order_relaxed);
+        if (c.log_bytes >= st.cfg.compact_min_bytes
+            && static_cast<double>(c.log_bytes) >= st.cfg.compact_ratio * static_cast<double>(c.snapshot_bytes))
           c.wanted = true;
-        apply_group(self);
+        if (st.in_flight->shards_touched == 1)
+          group_applied(self);
+        else
+          apply_group(self);
       },
       [self](caf::error& err) { group_failed(self, to_status(err)); });
 }

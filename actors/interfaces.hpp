@@ -43,12 +43,14 @@ using shard_actor = caf::typed_actor<
 
 /// Owns the log on disk: writes each commit group (one record per commit,
 /// one write(2) per group; under `always` one fdatasync) before any shard
-/// applies it, and switches the manifest around a compaction. A pure server:
-/// it answers requests and sends nothing unasked.
+/// applies it, and switches the manifest around a compaction. Besides its
+/// answers it sends only `apply`: a group that touches one shard goes from
+/// the log straight to that shard, whose answer then answers the append
+/// (one hop fewer on the commit path); other groups are answered here.
 using wal_actor = caf::typed_actor<
-  /// the group is in the kernel (under `always`: synced); answers the log's
-  /// bytes since the base snapshot
-  caf::replies_to<append_atom, group_ptr>::with<uint64_t>,
+  /// the group is in the kernel (under `always`: synced), and applied too if
+  /// it touches one shard; answers the group's last revision
+  caf::replies_to<append_atom, group_ptr>::with<revision>,
   /// closes the segment being written and starts the next; answers the
   /// sequence number the next snapshot's file takes
   caf::replies_to<rotate_atom>::with<uint64_t>,

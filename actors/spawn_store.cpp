@@ -29,6 +29,7 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   store_parts parts;
   parts.ks = std::make_shared<keyspace>(opts.engine, n, opts.clock);
   coordinator_config config;
+  std::shared_ptr<wal_setup> log_setup;  // set when there is a log
   config.ks = parts.ks;
   config.lim = opts.limit;
   config.compact_ratio = opts.compact_ratio;
@@ -43,7 +44,7 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     if (!recovered->tail_report.empty())
       std::fprintf(stderr, "mossdb: %s: torn log tail truncated: %s\n", opts.dir.c_str(),
                    recovered->tail_report.c_str());
-    // 2. The WAL writer takes the directory over.
+    // 2. What the WAL writer takes over (it is spawned with the shards).
     setup->fs = &fs;
     setup->dir = opts.dir;
     setup->files = recovered->files;
@@ -64,11 +65,7 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     config.wal_stats = setup->counters;
     config.fs = &fs;
     config.dir = opts.dir;
-    // Under `always` every append ends in an fdatasync: give it a thread of
-    // its own. Otherwise an append is one write(2) into the page cache.
-    parts.wal = opts.fsync == fsync_policy::always ? sys.spawn<caf::detached>(wal_impl, setup)
-                                                   : sys.spawn(wal_impl, setup);
-    config.wal = parts.wal;
+    log_setup = std::move(setup);
   }
   parts.ks->set_applied_rev(config.rev);
   // 3. Deadlines already there (the TTL timer's starting point).
@@ -84,6 +81,14 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   for (size_t i = 0; i < n; ++i)
     parts.shards.push_back(sys.spawn(shard_impl, parts.ks, i));
   config.shards = parts.shards;
+  if (log_setup) {
+    // Under `always` every append ends in an fdatasync: give it a thread of
+    // its own. Otherwise an append is one write(2) into the page cache.
+    parts.wal = opts.fsync == fsync_policy::always
+                  ? sys.spawn<caf::detached>(wal_impl, log_setup, parts.shards)
+                  : sys.spawn(wal_impl, log_setup, parts.shards);
+    config.wal = parts.wal;
+  }
   auto ttl_size = std::make_shared<std::atomic<size_t>>(deadlines->size());
   config.ttl_deadlines = ttl_size;
   parts.coordinator = sys.spawn(coordinator_impl, config);

@@ -65,19 +65,20 @@ status sync(wal_state& s) {
 // A group the log could not take: the failure is final, and the segment is
 // cut back to where the group began, so a write reported as failed does not
 // come back at the next open either (unless even the cut fails).
-caf::error fail_group(wal_state& s, uint64_t group_start, status why) {
+status fail_group(wal_state& s, uint64_t group_start, status why) {
   if (auto st = s.setup.fs->truncate(s.writer->path(), group_start); !st)
     why = status{why.code(), why.message() + "; cutting the failed group back out of the log "
                                "failed too (" + st.to_string() + "), so it may reappear at the next open"};
-  return fail(s, std::move(why));
+  (void) fail(s, std::move(why));
+  return s.failed;
 }
 
 // 1. Frame every commit of the group as one record; 2. one write(2);
 // 3. under `always`, one fdatasync. Then the group may be applied.
-caf::result<uint64_t> append(self_ptr self, const write_group& g) {
+status append(self_ptr self, const write_group& g) {
   auto& s = self->state;
   if (!s.failed.is_ok())
-    return to_error(s.failed);
+    return s.failed;
   const uint64_t group_start = s.writer->logical_size();
   for (const commit_span& c : g.commits) {
     auto st = s.writer->add_record_with(c.rev, log_format::record_type::commit_at,
@@ -92,7 +93,7 @@ caf::result<uint64_t> append(self_ptr self, const write_group& g) {
     if (auto st = sync(s); !st)
       return fail_group(s, group_start, std::move(st));
   publish(s);
-  return log_bytes(s);
+  return status::ok();
 }
 
 // Closes the open segment (synced) and starts the next: everything written so
@@ -163,9 +164,11 @@ wal_state::~wal_state() {
     (void) writer->close();
 }
 
-wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setup) {
+wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setup,
+                                  std::vector<shard_actor> shards) {
   auto& s = self->state;
   s.setup = std::move(*setup);
+  s.shards = std::move(shards);
   s.closed_bytes = s.setup.log_bytes;
   if (auto st = open_segment(s, s.setup.last_rev); !st)
     (void) fail(s, std::move(st));  // every append reports it
@@ -174,7 +177,13 @@ wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setu
   if (s.setup.policy == fsync_policy::every_second)
     self->delayed_send(self, 1s, tick_atom_v);
   return {
-    [self](append_atom, const group_ptr& g) -> caf::result<uint64_t> { return append(self, *g); },
+    [self](append_atom, const group_ptr& g) -> caf::result<revision> {
+      if (auto st = append(self, *g); !st)
+        return to_error(st);
+      if (g->shards_touched == 1)  // that shard's answer is ours
+        return self->delegate(self->state.shards[g->ops.front().shard], apply_atom_v, g);
+      return g->last_rev();
+    },
     [self](rotate_atom) -> caf::result<uint64_t> { return rotate(self->state); },
     [self](install_atom, const snapshot_outcome& snap) -> caf::result<uint64_t> {
       return install(self->state, snap);

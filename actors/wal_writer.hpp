@@ -2,8 +2,9 @@
 // log segment being written. Receives: append (each commit group, from the
 // coordinator, before any shard applies it), rotate and install (around a
 // compaction), flush (at close), and its own once-a-second tick under
-// `every_second`. Sends: only answers to those requests. It never learns or
-// keeps a peer: whoever asks gets the answer.
+// `every_second`. Sends: answers, and `apply` to the shard of a one-shard
+// group it has written (delegated: that shard's answer is the append's). It
+// is handed the shards when spawned and never learns a peer otherwise.
 //
 // Spawned on the shared workers under `every_second` and `never` (an append
 // is one write(2) into the page cache, microseconds, and a hop to a worker
@@ -15,6 +16,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "actors/interfaces.hpp"
 #include "core/options.hpp"
@@ -51,6 +53,7 @@ struct wal_setup {
 
 struct wal_state {
   wal_setup setup;                     ///< files.segments grows with each new segment
+  std::vector<shard_actor> shards;     ///< where one-shard groups go once written
   std::unique_ptr<log_writer> writer;  ///< the last segment of setup.files
   status failed;                       ///< set once: the log is unusable, every append fails
   bool dirty = false;                  ///< written since the last fsync
@@ -66,6 +69,6 @@ struct wal_state {
 
 /// Opens a fresh segment (named in the manifest) and serves the log.
 wal_actor::behavior_type wal_impl(wal_actor::stateful_pointer<wal_state> self,
-                                  std::shared_ptr<wal_setup> setup);
+                                  std::shared_ptr<wal_setup> setup, std::vector<shard_actor> shards);
 
 } // namespace moss

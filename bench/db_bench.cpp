@@ -1,11 +1,18 @@
 // Whole-store benchmark of the embedded facade: sync get and set from 1 and 2
 // threads, async and batched set throughput, and tx read-modify-write, each
-// beside a std::unordered_map + std::shared_mutex baseline run in the same
-// process. 1M keys of 16 bytes, 100-byte values, both engines.
+// beside two baselines run in the same process: a std::unordered_map +
+// std::shared_mutex, and the same map with one write(2) of an encoded record
+// per set to a file in the store's directory (what the Go original does).
+// The store logs to that directory with the given fsync policy (default
+// every_second; "none" runs it in memory). 1M keys of 16 bytes, 100-byte
+// values, both engines.
 //
-//   ./build/bench/db_bench [keys]
+//   ./build/bench/db_bench [keys] [every_second|never|none]
 #include <cstdlib>
+#include <cstring>
 #include <deque>
+#include <fcntl.h>
+#include <unistd.h>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -13,8 +20,14 @@
 #include <thread>
 #include <unordered_map>
 
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
 #include "bench/bench_util.hpp"
 #include "client/db.hpp"
+#include "core/completion.hpp"
 
 using namespace moss;
 using namespace moss::bench;
@@ -44,6 +57,36 @@ struct baseline_store {
   }
 };
 
+// The second baseline: the map, plus one write(2) per set of the record as a
+// log would frame it (length, checksum-sized header, key, value).
+struct write_baseline_store {
+  baseline_store mem;
+  std::mutex log_mu;
+  int fd = -1;
+  std::string buf;
+
+  explicit write_baseline_store(const std::string& path) {
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  }
+  ~write_baseline_store() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+  void set(const std::string& k, const std::string& v) {
+    std::unique_lock lock(log_mu);
+    buf.assign(17, '\0');
+    uint32_t len = static_cast<uint32_t>(k.size() + v.size() + 4);
+    std::memcpy(buf.data() + 4, &len, sizeof len);
+    buf.push_back(static_cast<char>(k.size()));
+    buf += k;
+    buf.push_back(static_cast<char>(v.size()));
+    buf += v;
+    if (::write(fd, buf.data(), buf.size()) < 0)
+      std::abort();
+    mem.set(k, v);
+  }
+};
+
 // Runs fn(thread_index) on `threads` threads and merges their samples.
 template <class Fn>
 latencies on_threads(int threads, Fn fn) {
@@ -59,28 +102,85 @@ latencies on_threads(int threads, Fn fn) {
   return all;
 }
 
-void row(const char* name, latencies base, latencies moss, bool latency) {
-  if (latency) {
-    int64_t bp50 = base.percentile(0.5), mp50 = moss.percentile(0.5);
-    std::printf("%-22s %10s %10s %11s | %10s %10s %11s | %6.2fx p50\n", name, fmt_ns(bp50).c_str(),
-                fmt_ns(base.percentile(0.99)).c_str(), fmt_rate(base.ops_per_sec()).c_str(),
-                fmt_ns(mp50).c_str(), fmt_ns(moss.percentile(0.99)).c_str(),
-                fmt_rate(moss.ops_per_sec()).c_str(),
-                static_cast<double>(mp50) / static_cast<double>(std::max<int64_t>(bp50, 1)));
-  } else {
-    std::printf("%-22s %10s %10s %11s | %10s %10s %11s | %6.2fx ops\n", name, "-", "-",
-                fmt_rate(base.ops_per_sec()).c_str(), "-", "-", fmt_rate(moss.ops_per_sec()).c_str(),
-                moss.ops_per_sec() / base.ops_per_sec());
-  }
+// One table row: the map, the map + write(2) (sets only), and moss; the
+// ratios are moss against each.
+void row(const char* name, latencies base, std::optional<latencies> wbase, latencies moss, bool latency) {
+  auto cell = [&](latencies& l) {
+    char buf[64];
+    if (latency)
+      std::snprintf(buf, sizeof buf, "%9s %9s", fmt_ns(l.percentile(0.5)).c_str(),
+                    fmt_ns(l.percentile(0.99)).c_str());
+    else
+      std::snprintf(buf, sizeof buf, "%19s", fmt_rate(l.ops_per_sec()).c_str());
+    return std::string{buf};
+  };
+  auto ratio = [&](latencies& b) {
+    char buf[32];
+    if (latency)
+      std::snprintf(buf, sizeof buf, "%5.2fx p50",
+                    static_cast<double>(moss.percentile(0.5))
+                      / static_cast<double>(std::max<int64_t>(b.percentile(0.5), 1)));
+    else
+      std::snprintf(buf, sizeof buf, "%5.2fx ops", moss.ops_per_sec() / b.ops_per_sec());
+    return std::string{buf};
+  };
+  std::string w = wbase ? cell(*wbase) : std::string(19, ' ');
+  std::string wr = wbase ? ratio(*wbase) : std::string{};
+  std::printf("%-26s %s | %s | %s %11s | %s  %s\n", name, cell(base).c_str(), w.c_str(),
+              cell(moss).c_str(), latency ? fmt_rate(moss.ops_per_sec()).c_str() : "",
+              ratio(base).c_str(), wr.c_str());
   std::fflush(stdout);
 }
 
-void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
+// The floor under a sync set: a plain thread hands a request to an actor,
+// which passes it on through `hops` actors in all; the last one (after one
+// write(2) of the record, when `fd` >= 0) fills a reply slot the thread waits
+// on, as the store's does. Same CAF settings as the embedded store.
+latencies caf_floor(int hops, int fd, size_t ops) {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", int64_t{2});
+  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  cfg.set("work-stealing.aggressive-poll-attempts", int64_t{10'000});
+  caf::actor_system sys{cfg};
+  using slot_ptr = reply_slot*;
+  std::vector<caf::actor> chain(static_cast<size_t>(hops));
+  for (int i = hops - 1; i >= 0; --i) {
+    caf::actor next = i + 1 < hops ? chain[static_cast<size_t>(i) + 1] : caf::actor{};
+    chain[static_cast<size_t>(i)] = sys.spawn([next, fd](caf::event_based_actor* self) -> caf::behavior {
+      return {[self, next, fd](uintptr_t slot) {
+        if (next) {
+          self->send(next, slot);
+          return;
+        }
+        if (fd >= 0 && ::write(fd, value.data(), value.size()) < 0)
+          std::abort();
+        reinterpret_cast<slot_ptr>(slot)->complete(txn_result{});
+      }};
+    });
+  }
+  auto out = time_each(ops, [&](size_t) {
+    reply_slot slot;
+    caf::anon_send(chain.front(), reinterpret_cast<uintptr_t>(&slot));
+    (void) slot.wait();
+  });
+  for (auto& a : chain)
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  return out;
+}
+
+void run_engine(engine_kind kind, const std::vector<std::string>& keys, const std::string& policy) {
   const size_t n = keys.size();
+  scratch_dir dir("moss-db-bench");
   options opts;
   opts.engine = kind;
+  if (policy != "none") {
+    opts.dir = dir.file("store");
+    opts.fsync = policy == "never" ? fsync_policy::never : fsync_policy::every_second;
+    opts.compact_min_bytes = 1ull << 40;  // no compaction in the middle of a timing
+  }
   db d = std::move(*db::open(opts));
   baseline_store base;
+  write_baseline_store wbase(dir.file("baseline.log"));
   {
     auto t0 = clock_type::now();
     for (size_t i = 0; i < n; i += 10'000) {
@@ -96,8 +196,8 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
                 std::string{to_string(kind)}.c_str(), n, s,
                 static_cast<double>(d.stats()->memory_bytes) / 1e6);
   }
-  std::printf("%-22s %10s %10s %11s | %10s %10s %11s |\n", "workload", "base p50", "base p99",
-              "base ops", "moss p50", "moss p99", "moss ops");
+  std::printf("%-26s %9s %9s | %9s %9s | %9s %9s %11s | moss/map   moss/map+write\n", "workload",
+              "map p50", "p99", "+write p50", "p99", "moss p50", "p99", "moss ops");
 
   auto pick = [&](uint64_t& x) -> const std::string& {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
@@ -113,14 +213,14 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
       uint64_t x = 88172645463325252ull + static_cast<uint64_t>(t);
       return time_each(ops, [&](size_t) { (void) d.get(pick(x)); });
     });
-    row(threads == 1 ? "sync get, 1 thread" : "sync get, 2 threads", b, m, true);
+    row(threads == 1 ? "sync get, 1 thread" : "sync get, 2 threads", b, std::nullopt, m, true);
   }
   {
     // One key over and over: the software path alone, without memory latency.
     const std::string& hot = keys[0];
     auto b = time_each(400'000, [&](size_t) { (void) base.get(hot); });
     auto m = time_each(400'000, [&](size_t) { (void) d.get(hot); });
-    row("sync get, hot key", b, m, true);
+    row("sync get, hot key", b, std::nullopt, m, true);
   }
   for (int threads : {1, 2}) {
     const size_t ops = 100'000;
@@ -128,11 +228,28 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
       uint64_t x = 1234567ull + static_cast<uint64_t>(t);
       return time_each(ops, [&](size_t) { base.set(pick(x), value); });
     });
+    auto w = on_threads(threads, [&](int t) {
+      uint64_t x = 1234567ull + static_cast<uint64_t>(t);
+      return time_each(ops, [&](size_t) { wbase.set(pick(x), value); });
+    });
     auto m = on_threads(threads, [&](int t) {
       uint64_t x = 1234567ull + static_cast<uint64_t>(t);
       return time_each(ops, [&](size_t) { (void) d.set(pick(x), value); });
     });
-    row(threads == 1 ? "sync set, 1 thread" : "sync set, 2 threads", b, m, true);
+    row(threads == 1 ? "sync set, 1 thread" : "sync set, 2 threads", b, w, m, true);
+  }
+  {
+    // What CAF alone costs for the hops a sync set makes (caller ->
+    // coordinator -> log -> shard -> caller), without and with the write(2).
+    int fd = ::open(dir.file("floor.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    auto f2 = caf_floor(2, -1, 100'000);
+    auto f3 = caf_floor(3, -1, 100'000);
+    auto f3w = caf_floor(3, fd, 100'000);
+    ::close(fd);
+    auto b = time_each(100'000, [&](size_t) { base.set(keys[0], value); });
+    row("floor: 2 CAF hops", b, std::nullopt, f2, true);
+    row("floor: 3 CAF hops", b, std::nullopt, f3, true);
+    row("floor: 3 hops + write(2)", b, std::nullopt, f3w, true);
   }
   {
     const size_t ops = 1'000'000;
@@ -156,7 +273,12 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
       for (auto& f : window)
         (void) f.get();
     });
-    row("async set (8k window)", b, m, false);
+    x = 99;
+    auto w = time_total(ops, [&](size_t count) {
+      for (size_t i = 0; i < count; ++i)
+        wbase.set(pick(x), value);
+    });
+    row("async set (8k window)", b, w, m, false);
     x = 99;
     auto mb = time_total(ops, [&](size_t count) {
       for (size_t i = 0; i < count; i += 1000) {
@@ -166,7 +288,7 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
         (void) d.write(bt);
       }
     });
-    row("batched set (1000/commit)", b, mb, false);
+    row("batched set (1000/commit)", b, w, mb, false);
     x = 99;
     auto mab = time_total(ops, [&](size_t count) {
       std::deque<write_future> in_flight;  // overlap building, deciding and applying
@@ -183,7 +305,7 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
       for (auto& f : in_flight)
         (void) f.get();
     });
-    row("async batches (4 x 1000)", b, mab, false);
+    row("async batches (4 x 1000)", b, w, mab, false);
   }
   for (int threads : {1, 2}) {
     const size_t ops = 50'000;
@@ -202,7 +324,7 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
         });
       });
     });
-    row(threads == 1 ? "tx get+set, 1 thread" : "tx get+set, 2 threads", b, m, true);
+    row(threads == 1 ? "tx get+set, 1 thread" : "tx get+set, 2 threads", b, std::nullopt, m, true);
   }
   auto s = d.stats();
   std::printf("commits %llu in %llu groups (%.1f commits/group)\n",
@@ -214,11 +336,13 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys) {
 
 int main(int argc, char** argv) {
   size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
-  std::printf("db_bench: %zu keys, 16-byte keys, 100-byte values, %u hardware threads\n", n,
-              std::thread::hardware_concurrency());
-  std::printf("baseline: std::unordered_map + std::shared_mutex in this process\n");
+  std::string policy = argc > 2 ? argv[2] : "every_second";
+  std::printf("db_bench: %zu keys, 16-byte keys, 100-byte values, %u hardware threads, moss log: %s\n",
+              n, std::thread::hardware_concurrency(), policy.c_str());
+  std::printf("baselines: std::unordered_map + std::shared_mutex in this process; the same map\n"
+              "with one write(2) of the encoded record per set to a file beside the store's log\n");
   auto keys = make_keys(n);
-  run_engine(engine_kind::hash, keys);
-  run_engine(engine_kind::radix, keys);
+  run_engine(engine_kind::hash, keys, policy);
+  run_engine(engine_kind::radix, keys, policy);
   return 0;
 }
