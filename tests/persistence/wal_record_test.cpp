@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "persistence/coding.hpp"
+#include "persistence/framing.hpp"
 
 namespace moss {
 namespace {
@@ -149,6 +150,52 @@ TEST(WalRecordTest, KeyLengthPastEndNamesTheOp) {
   EXPECT_EQ(s.code(), errc::corruption);
   EXPECT_NE(s.message().find("op 2 of 2: key runs past the end"), std::string::npos)
     << s.message();
+}
+
+TEST(WalRecordTest, CommitAtRoundTripsWithItsClockReading) {
+  std::string payload;
+  encode_commit_at_header(payload, -5, 3);
+  encode_put_at(payload, "k", std::string("v\0w", 3), 99);
+  encode_del(payload, "d");
+  encode_expire(payload, "e");
+  int64_t now = 0;
+  std::vector<wal_op_view> ops;
+  ASSERT_TRUE(decode_commit_at(payload, now, ops));
+  EXPECT_EQ(now, -5);
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[0].kind, wal_op_kind::put);
+  EXPECT_EQ(ops[0].value, std::string_view("v\0w", 3));
+  EXPECT_EQ(ops[0].expiry, 99);
+  EXPECT_EQ(ops[0].create_rev, 0u);
+  EXPECT_EQ(ops[1].kind, wal_op_kind::del);
+  EXPECT_EQ(ops[2].kind, wal_op_kind::expire);
+  EXPECT_EQ(decode_commit_at(payload.substr(0, 7), now, ops).code(), errc::corruption);
+  EXPECT_EQ(decode_commit_at(payload + "x", now, ops).code(), errc::corruption);
+}
+
+TEST(WalRecordTest, TheDocumentedCommitAtExampleIsByteExact) {
+  // docs/log_format.md: revision 1, clock reading 1000, put "a" = "b".
+  std::string payload;
+  encode_commit_at_header(payload, 1000, 1);
+  encode_put_at(payload, "a", "b", 0);
+  std::string record;
+  append_record(record, log_format::record_type::commit_at, 1, payload);
+  const unsigned char want[] = {0x3a, 0xb2, 0xb0, 0x16, 0x16, 0, 0, 0, 0x05, 0x01, 0, 0, 0, 0, 0, 0, 0,
+                                0xe8, 0x03, 0, 0, 0, 0, 0, 0, 0x01, 0x01, 0x01, 0x61, 0x01, 0x62,
+                                0, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_EQ(record, std::string(reinterpret_cast<const char*>(want), sizeof want));
+}
+
+TEST(WalRecordTest, EncodedSizeBoundsCoverTheRealEncoding) {
+  for (size_t k : {0u, 1u, 127u, 128u, 70000u})
+    for (size_t v : {0u, 5u, 200u, 1u << 20}) {
+      std::string out;
+      encode_put_at(out, std::string(k, 'k'), std::string(v, 'v'), 1);
+      EXPECT_LE(out.size(), encoded_put_size(k, v));
+      std::string del;
+      encode_del(del, std::string(k, 'k'));
+      EXPECT_LE(del.size(), encoded_del_size(k));
+    }
 }
 
 } // namespace
