@@ -86,6 +86,17 @@ caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
   return rp;
 }
 
+// Asks an internal actor and answers the original request with its reply,
+// through this actor's own response promise.
+template <class T, class Handle, class... Ts>
+caf::result<T> relay(store_ptr self, const Handle& to, Ts&&... xs) {
+  auto rp = self->make_response_promise<T>();
+  self->request(to, caf::infinite, std::forward<Ts>(xs)...)
+    .then([rp](T& x) mutable { rp.deliver(std::move(x)); },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
 } // namespace
 
 store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state> self,
@@ -105,19 +116,20 @@ store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state>
     self->link_to(s);
   self->link_to(st.hub);
   return {
+    // Every request is answered by this actor itself, never delegated: the
+    // sender of each reply a peer sees is the published actor, so no handle
+    // of an internal actor ever reaches another node.
     [self](get_atom, std::string& key) -> caf::result<lookup_result> {
       auto& st = self->state;
       if (auto v = validate_key(key, st.lim); !v)
         return to_error(v);
-      auto& shard = st.shards[st.ks->shard_of(key)];
-      return self->delegate(shard, get_atom_v, std::move(key));
+      return st.ks->lookup(key);
     },
     [self](exists_atom, std::string& key) -> caf::result<bool> {
       auto& st = self->state;
       if (auto v = validate_key(key, st.lim); !v)
         return to_error(v);
-      auto& shard = st.shards[st.ks->shard_of(key)];
-      return self->delegate(shard, exists_atom_v, std::move(key));
+      return st.ks->get(key, false).has_value();
     },
     [self](scan_atom, const scan_request& req) -> caf::result<scan_result> {
       if (auto v = validate_scan(req, self->state.lim); !v)
@@ -127,7 +139,7 @@ store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state>
     [self](txn_atom, txn_request& req) -> caf::result<txn_result> {
       if (auto v = validate_txn(req, self->state.lim); !v)
         return to_error(v);
-      return self->delegate(self->state.coordinator, txn_atom_v, std::move(req));
+      return relay<txn_result>(self, self->state.coordinator, txn_atom_v, std::move(req));
     },
     [self](stats_atom) -> caf::result<store_stats> {
       // The coordinator's counters, then the hub's watcher count.
@@ -150,13 +162,13 @@ store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state>
       return answer_calls(self, batch);
     },
     [self](compact_atom) -> caf::result<revision> {
-      return self->delegate(self->state.coordinator, compact_atom_v);
+      return relay<revision>(self, self->state.coordinator, compact_atom_v);
     },
     [self](watch_atom, watch_request& req,
            watch_subscriber& sub) -> caf::result<watch_created> {
       if (auto v = validate_watch(req, self->state.lim.max_key_size); !v)
         return to_error(v);
-      return self->delegate(self->state.hub, watch_atom_v, std::move(req), std::move(sub));
+      return relay<watch_created>(self, self->state.hub, watch_atom_v, std::move(req), std::move(sub));
     },
     [self](unwatch_atom, watch_id id) { self->send(self->state.hub, unwatch_atom_v, id); },
     [self](watch_ack_atom, watch_id id, uint64_t consumed) {

@@ -1,9 +1,9 @@
 // The store actor: the public face of a store (the one spawned by spawn_store
 // and published by mossd). Owns: nothing but handles and limits; it validates
-// requests and routes them. Sends: get/exists to shard[hash(key) % N], txn, compact and
-// stats to the coordinator and watch requests to the watch hub (delegated:
-// the answer needs no extra hop), unwatch and acks to the hub; serves scans
-// itself as one consistent cut over all shards.
+// requests at this trust boundary. Serves reads and scans itself from the
+// keyspace; asks the coordinator (txn, compact, stats) and the watch hub
+// (watch, stats) and answers with their replies itself, never delegating, so
+// a peer only ever hears from this actor; passes unwatch and acks on to the hub.
 #pragma once
 
 #include <memory>

@@ -35,14 +35,15 @@ class hub_sink final : public watch_sink {
 public:
   explicit hub_sink(self_ptr self) : self_(self) {}
 
+  // Anonymous: a subscriber on another node never learns the hub's handle.
   void deliver(uint32_t slot, watch_batch&& batch) override {
-    self_->send(self_->state.subs[slot], std::move(batch));
+    caf::anon_send(self_->state.subs[slot], std::move(batch));
   }
 
   void end(uint32_t slot, watch_end&& end) override {
     auto& sub = self_->state.subs[slot];
     forget_subscription(self_, sub.address(), end.id);
-    self_->send(sub, std::move(end));
+    caf::anon_send(sub, std::move(end));
     sub = nullptr;
   }
 

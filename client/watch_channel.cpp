@@ -162,8 +162,18 @@ watch_bridge(watch_subscriber::stateful_pointer<watch_bridge_state> self,
   self->request(source.hub, caf::infinite, watch_atom_v, std::move(req), me)
     .then(
       [self, hub = source.hub](watch_created& c) {
-        self->state.last_rev = c.start_rev - 1;
-        self->state.ch->on_created(c, hub);
+        auto& st = self->state;
+        st.last_rev = c.start_rev - 1;
+        st.created = true;
+        st.ch->on_created(c, hub);
+        for (watch_batch& b : std::exchange(st.early, {})) {
+          st.last_rev = b.rev;
+          st.ch->on_batch(b);
+        }
+        if (st.early_end) {
+          st.ch->finish(std::move(*st.early_end));
+          self->quit();
+        }
       },
       [self, why = source.gone](caf::error& err) {
         status st = err.category() == caf::atom("moss") ? to_status(err) : why;
@@ -172,11 +182,21 @@ watch_bridge(watch_subscriber::stateful_pointer<watch_bridge_state> self,
       });
   return {
     [self](watch_batch& b) {
-      self->state.last_rev = b.rev;
-      self->state.ch->on_batch(b);
+      auto& st = self->state;
+      if (!st.created) {
+        st.early.push_back(std::move(b));
+        return;
+      }
+      st.last_rev = b.rev;
+      st.ch->on_batch(b);
     },
     [self](watch_end& e) {
-      self->state.ch->finish(std::move(e));
+      auto& st = self->state;
+      if (!st.created) {
+        st.early_end = std::move(e);
+        return;
+      }
+      st.ch->finish(std::move(e));
       self->quit();
     },
   };

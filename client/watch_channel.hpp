@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <deque>
 #include <memory>
+#include <vector>
 #include <mutex>
 #include <optional>
 
@@ -67,6 +68,11 @@ private:
 struct watch_bridge_state {
   std::shared_ptr<watch_channel> ch;
   revision last_rev = 0;
+  /// Batches (and the end) that overtook the answer to the watch request: a
+  /// store relays that answer while the hub sends events straight to us.
+  bool created = false;
+  std::vector<watch_batch> early;
+  std::optional<watch_end> early_end;
   static inline const char* name = "moss.watch_bridge";
 };
 

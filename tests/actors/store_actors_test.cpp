@@ -172,5 +172,60 @@ TEST_F(StoreActorsTest, CommitSentToAStoppedStoreIsAnsweredClosed) {
   EXPECT_EQ(late->wait().code(), errc::closed);
 }
 
+TEST_F(StoreActorsTest, EveryReplyAPeerCanProvokeComesFromTheStoreItself) {
+  // A peer learns the sender of each reply (CAF makes it addressable across
+  // nodes), so it must never be an internal actor.
+  std::vector<std::string> wrong;
+  size_t answered = 0;
+  auto store_addr = caf::actor_cast<caf::actor_addr>(parts_.store);
+  auto check = [&](const char* what, caf::event_based_actor* self) {
+    ++answered;
+    if (caf::actor_cast<caf::actor_addr>(self->current_sender()) != store_addr)
+      wrong.emplace_back(what);
+  };
+  std::vector<caf::strong_actor_ptr> batch_senders;
+  auto subscriber = sys_->spawn([&](watch_subscriber::pointer self) -> watch_subscriber::behavior_type {
+    return {[&, self](watch_batch&) { batch_senders.push_back(self->current_sender()); },
+            [&, self](watch_end&) { batch_senders.push_back(self->current_sender()); }};
+  });
+  sys_->spawn([&](caf::event_based_actor* self) {
+    auto any_error = [](caf::error&) {};
+    self->request(parts_.store, caf::infinite, get_atom_v, std::string{"k"})
+      .then([&, self](lookup_result&) { check("get", self); }, any_error);
+    self->request(parts_.store, caf::infinite, get_atom_v, std::string{})
+      .then([](lookup_result&) {}, [&, self](caf::error&) { check("get error", self); });
+    self->request(parts_.store, caf::infinite, exists_atom_v, std::string{"k"})
+      .then([&, self](bool) { check("exists", self); }, any_error);
+    self->request(parts_.store, caf::infinite, scan_atom_v, scan_request::prefix(""))
+      .then([&, self](scan_result&) { check("scan", self); }, any_error);
+    self->request(parts_.store, caf::infinite, txn_atom_v, txn_request::of(txn_op::put("k", "v")))
+      .then([&, self](txn_result&) { check("txn", self); }, any_error);
+    self->request(parts_.store, caf::infinite, txn_atom_v, txn_request::of(txn_op::put("", "v")))
+      .then([](txn_result&) {}, [&, self](caf::error&) { check("txn error", self); });
+    self->request(parts_.store, caf::infinite, stats_atom_v)
+      .then([&, self](store_stats&) { check("stats", self); }, any_error);
+    self->request(parts_.store, caf::infinite, compact_atom_v)
+      .then([](revision) {}, [&, self](caf::error&) { check("compact (in memory: an error)", self); });
+    call_batch calls;
+    calls.calls.push_back(call{call_kind::get, "k", {}});
+    calls.calls.push_back(call{call_kind::txn, {}, txn_request::of(txn_op::put("c", "1"))});
+    self->request(parts_.store, caf::infinite, call_atom_v, calls)
+      .then([&, self](call_batch_answer&) { check("call batch", self); }, any_error);
+    watch_request wr = watch_request::for_prefix("");
+    wr.start_rev = 1;
+    self->request(parts_.store, caf::infinite, watch_atom_v, wr, subscriber)
+      .then([&, self](watch_created&) { check("watch", self); }, any_error);
+  });
+  sched_->run();
+  commit(txn_request::of(txn_op::put("k", "2")));
+  sched_->run();
+  EXPECT_EQ(answered, 10u);
+  EXPECT_TRUE(wrong.empty()) << "replies from an internal actor: " << ::testing::PrintToString(wrong);
+  ASSERT_FALSE(batch_senders.empty());
+  for (const auto& s : batch_senders)
+    EXPECT_FALSE(s) << "a watch batch named its sender";
+  caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown);
+}
+
 } // namespace
 } // namespace moss
