@@ -14,40 +14,25 @@
 #include <gtest/gtest.h>
 
 #include "actors/spawn_store.hpp"
+#include "tests/actors/store_fixture.hpp"
 #include "persistence/fault_injection_file_system.hpp"
 #include "tests/persistence/temp_dir.hpp"
 
 namespace moss {
 namespace {
 
-class CommitPathTest : public ::testing::Test {
+class CommitPathTest : public test::store_fixture {
 protected:
   CommitPathTest() {
-    cfg_.set("scheduler.policy", caf::atom("testing"));
-    add_moss_types(cfg_);
-    sys_.emplace(cfg_);
-    sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(sys_->scheduler());
     options opts;
     opts.dir = dir_.path();
     opts.fs = &fs_;
     opts.fsync = fsync_policy::never;  // the WAL runs on the (test) scheduler
     opts.shards = 2;
-    parts_ = std::move(*start_store(*sys_, opts));
+    start(opts);
     sched_->run();
   }
-
-  ~CommitPathTest() override {
-    caf::anon_send_exit(parts_.store, caf::exit_reason::user_shutdown);
-    sched_->run();
-    parts_ = {};
-  }
-
-  std::shared_ptr<reply_slot> commit(txn_request req) {
-    auto slot = std::make_shared<reply_slot>();
-    caf::anon_send(parts_.coordinator, commit_atom_v,
-                   local_commit{std::move(req), std::make_shared<reply_token>(slot)});
-    return slot;
-  }
+  ~CommitPathTest() override { stop(); }  // before fs_ and dir_ go
 
   // Runs jobs until `who` is the next to run (it is left waiting).
   template <class Handle>
@@ -77,10 +62,6 @@ protected:
 
   test::temp_dir dir_;
   fault_injection_file_system fs_{default_file_system()};
-  caf::actor_system_config cfg_;
-  std::optional<caf::actor_system> sys_;
-  caf::scheduler::test_coordinator* sched_ = nullptr;
-  store_parts parts_;
 };
 
 TEST_F(CommitPathTest, ALogSlowerThanTheShardsHoldsTheAnswerAndTheVisibility) {

@@ -11,36 +11,19 @@
 #include <gtest/gtest.h>
 
 #include "actors/spawn_store.hpp"
+#include "tests/actors/store_fixture.hpp"
 #include "messages/errors.hpp"
 
 namespace moss {
 namespace {
 
-class StoreActorsTest : public ::testing::Test {
+class StoreActorsTest : public test::store_fixture {
 protected:
   StoreActorsTest() {
-    cfg_.set("scheduler.policy", caf::atom("testing"));
-    add_moss_types(cfg_);
-    sys_.emplace(cfg_);
-    sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(sys_->scheduler());
     options opts;
     opts.shards = 3;
     opts.limit.max_value_size = 16;
-    parts_ = std::move(*start_store(*sys_, opts));
-  }
-
-  ~StoreActorsTest() override {
-    caf::anon_send_exit(parts_.store, caf::exit_reason::user_shutdown);
-    sched_->run();
-    parts_ = {};
-  }
-
-  // Sends a commit the way the embedded facade does.
-  std::shared_ptr<reply_slot> commit(txn_request req) {
-    auto slot = std::make_shared<reply_slot>();
-    caf::anon_send(parts_.coordinator, commit_atom_v,
-                   local_commit{std::move(req), std::make_shared<reply_token>(slot)});
-    return slot;
+    start(opts);
   }
 
   // Asks the store actor, as a CAF client would, and runs until answered.
@@ -57,11 +40,6 @@ protected:
       return status{errc::timeout, "no answer"};
     return std::move(*out);
   }
-
-  caf::actor_system_config cfg_;
-  std::optional<caf::actor_system> sys_;
-  caf::scheduler::test_coordinator* sched_ = nullptr;
-  store_parts parts_;
 };
 
 TEST_F(StoreActorsTest, CommitsQueuedWhileAGroupIsAppliedGoTogether) {

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/spawn_store.hpp"
+#include "tests/actors/store_fixture.hpp"
 
 using namespace std::chrono_literals;
 
@@ -23,17 +24,13 @@ struct change {
   friend bool operator==(const change&, const change&) = default;
 };
 
-class TtlTimerTest : public ::testing::Test {
+class TtlTimerTest : public test::store_fixture {
 protected:
   TtlTimerTest() {
-    cfg_.set("scheduler.policy", caf::atom("testing"));
-    add_moss_types(cfg_);
-    sys_.emplace(cfg_);
-    sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(sys_->scheduler());
     options opts;
     opts.shards = 2;
     opts.clock = clock_;
-    parts_ = std::move(*start_store(*sys_, opts));
+    start(opts);
     auto listener = sys_->spawn([this](change_listener::pointer) -> change_listener::behavior_type {
       return {[this](change_atom, const group_ptr& g) {
         for (const auto& op : g->ops)
@@ -44,15 +41,9 @@ protected:
     sched_->run();
     listener_ = listener;
   }
-  ~TtlTimerTest() override {
-    caf::anon_send_exit(listener_, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(parts_.store, caf::exit_reason::user_shutdown);
-    sched_->run();
-    parts_ = {};
-  }
+  ~TtlTimerTest() override { caf::anon_send_exit(listener_, caf::exit_reason::user_shutdown); }
   void commit(txn_request req) {
-    caf::anon_send(parts_.coordinator, commit_atom_v,
-                   local_commit{std::move(req), std::make_shared<reply_token>(std::make_shared<reply_slot>())});
+    (void) store_fixture::commit(std::move(req));
     sched_->run();
   }
   void set(const std::string& key, std::chrono::nanoseconds ttl = 0ns) {
@@ -74,10 +65,6 @@ protected:
   }
 
   std::shared_ptr<manual_time_source> clock_ = std::make_shared<manual_time_source>();
-  caf::actor_system_config cfg_;
-  std::optional<caf::actor_system> sys_;
-  caf::scheduler::test_coordinator* sched_ = nullptr;
-  store_parts parts_;
   change_listener listener_;
   std::vector<change> changes_;
 };

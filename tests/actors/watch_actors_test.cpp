@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "actors/spawn_store.hpp"
+#include "tests/actors/store_fixture.hpp"
 #include "actors/watch_hub.hpp"
 #include "messages/errors.hpp"
 
@@ -44,31 +45,23 @@ watch_subscriber::behavior_type recorder(watch_subscriber::pointer self,
   };
 }
 
-class WatchActorsTest : public ::testing::Test {
+class WatchActorsTest : public test::store_fixture {
 protected:
   WatchActorsTest() {
-    cfg_.set("scheduler.policy", caf::atom("testing"));
-    add_moss_types(cfg_);
-    sys_.emplace(cfg_);
-    sched_ = &dynamic_cast<caf::scheduler::test_coordinator&>(sys_->scheduler());
     options opts;
     opts.shards = 2;
-    parts_ = std::move(*start_store(*sys_, opts));
+    start(opts);
   }
 
   ~WatchActorsTest() override {
-    caf::anon_send_exit(parts_.store, caf::exit_reason::user_shutdown);
     for (auto& s : subs_)
       caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
-    sched_->run();
+    stop();
     subs_.clear();
-    parts_ = {};
   }
 
   void put(std::string key, std::string value) {
-    caf::anon_send(parts_.coordinator, commit_atom_v,
-                   local_commit{txn_request::of(txn_op::put(std::move(key), std::move(value))),
-                                std::make_shared<reply_token>(std::make_shared<reply_slot>())});
+    (void) commit(txn_request::of(txn_op::put(std::move(key), std::move(value))));
     sched_->run();
   }
 
@@ -112,10 +105,6 @@ protected:
     return out;
   }
 
-  caf::actor_system_config cfg_;
-  std::optional<caf::actor_system> sys_;
-  caf::scheduler::test_coordinator* sched_ = nullptr;
-  store_parts parts_;
   std::vector<watch_subscriber> subs_;
 };
 
