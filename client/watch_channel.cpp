@@ -20,7 +20,10 @@ void watch_channel::on_created(const watch_created& c, caf::actor h) {
 
 void watch_channel::count_consumed_locked(uint64_t n) {
   consumed += n;
-  if (hub && consumed - acked >= ack_every) {
+  // Every quarter of the queue, and whenever the reader has read everything
+  // it was sent: the hub may be holding back a commit that does not fit
+  // beside the few unacknowledged items, and would wait for this ack forever.
+  if (hub && consumed > acked && (consumed - acked >= ack_every || queue.empty())) {
     caf::anon_send(hub, watch_ack_atom_v, id, consumed);
     acked = consumed;
   }

@@ -253,5 +253,33 @@ TEST_F(WatchClientTest, BadRequestsComeBackEndedWithAReason) {
   EXPECT_FALSE(ok.ended());
 }
 
+TEST_F(WatchClientTest, AWatchCatchingUpThroughCommitsNearItsQueueLimitNeverStalls) {
+  // Commits of 15 events against a queue of 16: after the first, the reader
+  // has consumed everything but the few events short of its next ack, and
+  // the next commit does not fit beside them. The reader must ack what it
+  // holds once it has read it all, or the watch waits forever, silently.
+  for (int c = 0; c < 3; ++c) {
+    batch b;
+    for (int i = 0; i < 15; ++i)
+      b.set("burst/" + std::to_string(c) + "/" + std::to_string(i), "v");
+    ASSERT_TRUE(db_->write(b));
+  }
+  watch_options wo;
+  wo.start_rev = 1;
+  wo.queue_limit = 16;
+  auto w = db_->watch_prefix("burst/", wo);
+  size_t seen = 0;
+  while (seen < 45) {
+    auto ev = w.next(10s);
+    ASSERT_TRUE(ev) << "the watch stalled after " << seen << " events: " << w.error().to_string();
+    ++seen;
+  }
+  ASSERT_TRUE(db_->set("burst/after", "1"));  // and it is live afterwards
+  auto ev = w.next(10s);
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(ev->key, "burst/after");
+  EXPECT_FALSE(w.done());
+}
+
 } // namespace
 } // namespace moss
