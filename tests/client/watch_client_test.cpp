@@ -281,5 +281,41 @@ TEST_F(WatchClientTest, AWatchCatchingUpThroughCommitsNearItsQueueLimitNeverStal
   EXPECT_FALSE(w.done());
 }
 
+TEST_F(WatchClientTest, AResumeLoopThroughAnExpiryBurstNeverStallsAndLosesNothing) {
+  // Issue 14's report: a watch on everything, resumed from reached() + 1
+  // after each overflow, through a burst of expiries (commits of thousands
+  // of events). Every put and every expiry must arrive once, in order.
+  const int n = 30'000;
+  for (int i = 0; i < n; i += 1000) {
+    batch b;
+    for (int j = i; j < i + 1000; ++j)
+      b.set("ttl/" + std::to_string(j), "v", 300ms);
+    ASSERT_TRUE(db_->write(b));
+  }
+  revision from = 1, last = 0;
+  size_t puts = 0, expires = 0;
+  while (expires < static_cast<size_t>(n)) {
+    watch_options wo;
+    wo.start_rev = from;
+    auto w = db_->watch_prefix("", wo);
+    while (expires < static_cast<size_t>(n)) {
+      auto ev = w.next(10s);
+      if (!ev)
+        break;
+      ASSERT_GE(ev->rev, last) << "out of order";
+      last = ev->rev;
+      (ev->kind == event_kind::expire ? expires : puts) += 1;
+    }
+    if (expires == static_cast<size_t>(n))
+      break;
+    ASSERT_TRUE(w.done()) << "stalled: no event for 10 s at revision " << w.reached() << ", store at "
+                          << db_->stats()->rev << ", " << expires << " expiries seen";
+    ASSERT_EQ(w.error().code(), errc::overflow) << w.error().to_string();
+    from = w.reached() + 1;
+  }
+  EXPECT_EQ(puts, static_cast<size_t>(n));
+  EXPECT_EQ(expires, static_cast<size_t>(n));
+}
+
 } // namespace
 } // namespace moss
