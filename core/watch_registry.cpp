@@ -206,7 +206,12 @@ void watch_registry::ack(watch_id id, uint64_t consumed, watch_sink& out) {
   if (it == ids_.end())
     return;
   watcher& w = watchers_[it->second];
-  w.acked = std::clamp(consumed, w.acked, w.sent);
+  // An ack can only lower what is outstanding, and never below zero: one
+  // for more than was sent is forged (it would switch the bound off) and is
+  // ignored, as is a stale one.
+  if (consumed > w.sent || consumed <= w.acked)
+    return;
+  w.acked = consumed;
   if (!w.live)
     catch_up(it->second, out);
 }

@@ -74,7 +74,8 @@ public:
   /// Dispatches a commit group to the live watchers and keeps it in the history.
   void on_group(const group_ptr& g, watch_sink& out);
 
-  /// The subscriber consumed `consumed` items of watch `id` in total.
+  /// The subscriber consumed `consumed` items of watch `id` in total. An ack
+  /// for more items than were sent (forged) or fewer than already acked is ignored.
   void ack(watch_id id, uint64_t consumed, watch_sink& out);
 
   /// Ends watch `id` with `code` (ok: cancelled on request). False if unknown.

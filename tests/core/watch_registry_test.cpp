@@ -137,13 +137,15 @@ TEST_F(WatchRegistryTest, AcksMakeRoomAndACommitLargerThanTheLimitStillFitsAnEmp
   commit(3, {put_op("k1", "1"), put_op("k2", "2")});
   EXPECT_FALSE(sink_.by_id[w].end);
   EXPECT_EQ(sink_.by_id[w].events.size(), 6u);
-  reg_.ack(w, 99, sink_);  // more than was sent: clamped
-  commit(4, {put_op("k1", "1")});
-  commit(5, {put_op("k1", "1")});
+  reg_.ack(w, 5, sink_);
+  commit(4, {put_op("k1", "1")});  // 1 + 1 outstanding: fits
   EXPECT_FALSE(sink_.by_id[w].end);
-  commit(6, {put_op("k1", "1")});
-  ASSERT_TRUE(sink_.by_id[w].end);
-  EXPECT_EQ(sink_.by_id[w].end->reached, 5u);
+  reg_.ack(w, 99, sink_);  // more than was sent: forged, ignored (2 still outstanding)
+  reg_.ack(w, 1, sink_);   // stale: ignored
+  commit(5, {put_op("k1", "1")});
+  ASSERT_TRUE(sink_.by_id[w].end) << "a forged ack switched the bound off";
+  EXPECT_EQ(sink_.by_id[w].end->code, errc::overflow);
+  EXPECT_EQ(sink_.by_id[w].end->reached, 4u);
 }
 
 TEST_F(WatchRegistryTest, HistoryReplayIsPacedByAcks) {
