@@ -131,6 +131,14 @@ void apply_group(self_ptr self) {
   }
 }
 
+// The log after the base snapshot is due for a compaction (as the WAL counts it).
+bool log_outgrew_snapshot(const coordinator_state& st) {
+  const auto log = st.cfg.wal_stats->log_bytes.load(std::memory_order_relaxed);
+  const auto snap = st.cfg.wal_stats->snapshot_bytes.load(std::memory_order_relaxed);
+  return log >= st.cfg.compact_min_bytes
+         && static_cast<double>(log) >= st.cfg.compact_ratio * static_cast<double>(snap);
+}
+
 // Step 3: the WAL writes the group (and syncs it under `always`). A group
 // for one shard goes on from the log to that shard, and the answer says it
 // is applied as well; the others are fanned out here.
@@ -144,11 +152,7 @@ void log_group(self_ptr self) {
     .then(
       [self](revision) {
         auto& st = self->state;
-        auto& c = st.compaction;
-        c.log_bytes = st.cfg.wal_stats->log_bytes.load(std::memory_order_relaxed);
-        if (c.log_bytes >= st.cfg.compact_min_bytes
-            && static_cast<double>(c.log_bytes) >= st.cfg.compact_ratio * static_cast<double>(c.snapshot_bytes))
-          c.wanted = true;
+        st.compaction.wanted = st.compaction.wanted || log_outgrew_snapshot(st);
         if (st.in_flight->shards_touched == 1)
           group_applied(self);
         else
@@ -274,8 +278,9 @@ void start_compaction(self_ptr self) {
     answer_compaction(c.waiting, why);
     return;
   }
-  if (st.rev == c.snapshot_rev) {  // 1.
-    answer_compaction(c.waiting, result<revision>{c.snapshot_rev});
+  const revision snapshot_rev = st.cfg.wal_stats->snapshot_rev.load(std::memory_order_relaxed);
+  if (st.rev == snapshot_rev) {  // 1.
+    answer_compaction(c.waiting, result<revision>{snapshot_rev});
     return;
   }
   c.running = true;
@@ -306,14 +311,7 @@ void snapshot_written(self_ptr self, snapshot_outcome& out) {
     return;
   }
   self->request(self->state.cfg.wal, caf::infinite, install_atom_v, out)  // 4.
-    .then(
-      [self, rev = out.rev, bytes = out.bytes](uint64_t log_bytes) {
-        auto& c = self->state.compaction;
-        c.snapshot_rev = rev;
-        c.snapshot_bytes = bytes;
-        c.log_bytes = log_bytes;
-        finish_compaction(self, result<revision>{rev});  // 5.
-      },
+    .then([self](revision rev) { finish_compaction(self, result<revision>{rev}); },  // 5.
       [self](caf::error& err) { finish_compaction(self, to_status(err)); });
 }
 
@@ -346,9 +344,6 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
   auto& st = self->state;
   st.cfg = std::move(config);
   st.rev = st.cfg.rev;
-  st.compaction.snapshot_rev = st.cfg.snapshot_rev;
-  st.compaction.snapshot_bytes = st.cfg.snapshot_bytes;
-  st.compaction.log_bytes = st.cfg.log_bytes;
   st.counters.shards = st.cfg.shards.size();
   return {
     [self](commit_atom, local_commit& c) {

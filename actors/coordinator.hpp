@@ -58,13 +58,12 @@ struct coordinator_config {
   std::shared_ptr<keyspace> ks;
   std::vector<shard_actor> shards;
   wal_actor wal;                           ///< null: the store is in memory only
+  /// The WAL's own account of the log: base snapshot (revision, bytes) and
+  /// bytes after it; what compaction decisions read.
   std::shared_ptr<wal_counters> wal_stats;
   file_system* fs = nullptr;
   std::string dir;
   revision rev = 0;                        ///< the last revision recovered
-  revision snapshot_rev = 0;               ///< the base snapshot's revision
-  uint64_t snapshot_bytes = 0;
-  uint64_t log_bytes = 0;                  ///< log after the snapshot, as recovered
   limits lim;
   double compact_ratio = 1.0;              ///< compact when the log exceeds the snapshot by this...
   uint64_t compact_min_bytes = 0;          ///< ...and is at least this large
@@ -94,9 +93,6 @@ struct coordinator_state {
     std::vector<compact_waiter> waiting; ///< for the next compaction
     std::vector<compact_waiter> served;  ///< for the one running
     std::unique_ptr<snapshot_job> job;
-    revision snapshot_rev = 0;           ///< the base snapshot's revision
-    uint64_t snapshot_bytes = 0;
-    uint64_t log_bytes = 0;              ///< log after it, as the WAL last said
   } compaction;
 
   // -- close --------------------------------------------------------------------

@@ -55,8 +55,8 @@ using wal_actor = caf::typed_actor<
   /// sequence number the next snapshot's file takes
   caf::replies_to<rotate_atom>::with<uint64_t>,
   /// the snapshot is whole: the manifest names it and the segments since the
-  /// last rotation, older files are removed; answers the log's bytes left
-  caf::replies_to<install_atom, snapshot_outcome>::with<uint64_t>,
+  /// last rotation, older files are removed; answers the snapshot's revision
+  caf::replies_to<install_atom, snapshot_outcome>::with<revision>,
   caf::replies_to<flush_atom>::with<bool>,  ///< fdatasync now (close)
   caf::reacts_to<tick_atom>>;               ///< its own once-a-second fsync (every_second)
 

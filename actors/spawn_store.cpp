@@ -59,9 +59,6 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     setup->counters->torn_tails = recovered->truncations;
     setup->counters->expired_at_open = recovered->expired_dropped;
     config.rev = recovered->last_rev;
-    config.snapshot_rev = recovered->files.snapshot_revision;
-    config.snapshot_bytes = recovered->snapshot_bytes;
-    config.log_bytes = recovered->log_bytes;
     config.wal_stats = setup->counters;
     config.fs = &fs;
     config.dir = opts.dir;

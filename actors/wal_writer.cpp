@@ -118,7 +118,7 @@ caf::result<uint64_t> rotate(wal_state& s) {
 //  1. name it in the manifest with the segments since the last rotation;
 //  2. only then remove the older snapshot and segments, never one the new
 //     manifest names.
-caf::result<uint64_t> install(wal_state& s, const snapshot_outcome& snap) {
+caf::result<revision> install(wal_state& s, const snapshot_outcome& snap) {
   if (!s.failed.is_ok())
     return to_error(s.failed);
   if (snap.rev < s.rotated_rev)
@@ -154,7 +154,7 @@ caf::result<uint64_t> install(wal_state& s, const snapshot_outcome& snap) {
   s.setup.counters->snapshot_bytes.store(snap.bytes, std::memory_order_relaxed);
   s.setup.counters->compactions.fetch_add(1, std::memory_order_relaxed);
   publish(s);
-  return log_bytes(s);
+  return snap.rev;
 }
 
 } // namespace
@@ -185,7 +185,7 @@ wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setu
       return g->last_rev();
     },
     [self](rotate_atom) -> caf::result<uint64_t> { return rotate(self->state); },
-    [self](install_atom, const snapshot_outcome& snap) -> caf::result<uint64_t> {
+    [self](install_atom, const snapshot_outcome& snap) -> caf::result<revision> {
       return install(self->state, snap);
     },
     [self](flush_atom) -> caf::result<bool> {

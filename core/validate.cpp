@@ -57,14 +57,17 @@ status validate_txn(const txn_request& req, const limits& lim) {
       return too_big("compare value", c.value.size(), lim.max_value_size);
   }
   for (const auto* branch : {&req.success, &req.failure}) {
-    // The bytes the branch's record will take at least (a del_prefix's
-    // deletions are only known when it runs: the coordinator checks those).
+    // The bytes the branch's record will take at most for what is known now
+    // (a del_prefix's deletions and a persist's value are only known when it
+    // runs: the coordinator checks those; a get is not logged).
     size_t bytes = encoded_commit_overhead;
     for (const txn_op& op : *branch) {
       if (auto st = validate_op(op, lim); !st)
         return st;
-      bytes += op.kind == op_kind::put ? encoded_put_size(op.key.size(), op.value.size())
-                                       : encoded_del_size(op.key.size());
+      if (op.kind == op_kind::put)
+        bytes += encoded_put_size(op.key.size(), op.value.size());
+      else if (op.kind == op_kind::del || op.kind == op_kind::expire_if)
+        bytes += encoded_del_size(op.key.size());
     }
     if (bytes > lim.max_commit_bytes)
       return {errc::invalid_argument, "the commit would take " + std::to_string(bytes)

@@ -40,13 +40,16 @@ public:
     return run(req, now, 0, s, writes);
   }
 
-  /// Applies `req` as the commit at `rev` (if it writes), decided at `now`.
-  txn_result apply(const txn_request& req, int64_t now, revision rev) {
+  /// Applies `req` as the commit at `rev` (if it writes: then `wrote`, when
+  /// given, is set), decided at `now`.
+  txn_result apply(const txn_request& req, int64_t now, revision rev, bool* wrote = nullptr) {
     state s = live(now);
     bool writes = false;
     txn_result r = run(req, now, rev, s, writes);
     if (writes)
       entries_ = std::move(s);
+    if (wrote != nullptr)
+      *wrote = writes;
     return r;
   }
 

@@ -140,8 +140,9 @@ public:
         return;
       verify();
     }
-    if (db_)
+    if (db_) {
       ASSERT_TRUE(db_->close()) << where();
+    }
   }
 
   uint64_t steps_run() const { return step_; }
@@ -211,8 +212,9 @@ private:
     for (size_t i = 0; i < want.results.size(); ++i) {
       EXPECT_EQ(got->results[i].found, want.results[i].found) << where() << " op " << i;
       EXPECT_EQ(got->results[i].count, want.results[i].count) << where() << " op " << i;
-      if (want.results[i].kind == op_kind::get)
+      if (want.results[i].kind == op_kind::get) {
         EXPECT_EQ(got->results[i].entry, want.results[i].entry) << where() << " op " << i;
+      }
     }
   }
 
@@ -247,8 +249,9 @@ private:
     } else if (pick < 78) {
       last_step_ = "compact";
       ASSERT_TRUE(db_->compact()) << where();
-      if (gen.chance(50))
+      if (gen.chance(50)) {
         ASSERT_TRUE(db_->compact()) << where() << " (twice)";
+      }
     } else if (pick < 81) {
       last_step_ = "concurrent compactions";
       std::vector<std::thread> ts;
@@ -285,6 +288,17 @@ private:
     return last.empty() ? last : dir_.file(last);
   }
 
+  // Opens after commits were lost from the log's end: the revision may go
+  // back (later commits reuse the lost ones), and the model rolls back to
+  // the commits that survived.
+  void reopen_after_loss() {
+    last_rev_ = 0;
+    open();
+    if (::testing::Test::HasFatalFailure())
+      return;
+    roll_back_to(db_->stats()->rev);
+  }
+
   // A power cut: the last segment loses a random tail (acknowledged commits
   // with it). The store must open at a prefix of its commits.
   void lose_log_tail(request_gen& gen) {
@@ -294,11 +308,7 @@ private:
       auto size = std::filesystem::file_size(seg);
       std::filesystem::resize_file(seg, size == 0 ? 0 : gen.below(size + 1));
     }
-    last_rev_ = 0;  // the lost commits' revisions are given out again
-    open();
-    if (::testing::Test::HasFatalFailure())
-      return;
-    roll_back_to(db_->stats()->rev);
+    reopen_after_loss();
   }
 
   // A flipped byte in the last segment: an open refuses it (or cuts it as a
@@ -321,12 +331,7 @@ private:
     } else {
       ASSERT_TRUE(d->close());
     }
-    // Whatever was cut is gone: the revision may go back, and later commits reuse it.
-    last_rev_ = 0;
-    open();
-    if (::testing::Test::HasFatalFailure())
-      return;
-    roll_back_to(db_->stats()->rev);
+    reopen_after_loss();
   }
 
   // A child process owns the store and commits random transactions, saying
@@ -368,16 +373,19 @@ private:
         revision rev = r->rev;
         if (::write(fds[1], &rev, sizeof rev) != sizeof rev)
           return 5;
-        bool writes = false;
-        m.evaluate(req, now, writes);
-        if (writes)
-          m.apply(req, now, rev);
+        m.apply(req, now, rev);
       }
     });
     ::close(fds[1]);
     // The parent replays the same requests from the same seed.
     std::mt19937_64 rng(child_seed);
     request_gen g{rng};
+    auto take_ack = [&](const txn_request& req, revision rev) {
+      bool wrote = false;
+      model_.apply(req, now, rev, &wrote);
+      if (wrote)
+        note_commit(rev);
+    };
     uint64_t acked = 0;
     revision rev;
     std::optional<txn_request> in_flight;
@@ -385,27 +393,15 @@ private:
       in_flight = g.txn(model_.live(now));
       if (::read(fds[0], &rev, sizeof rev) != sizeof rev)
         break;
-      bool writes = false;
-      model_.evaluate(*in_flight, now, writes);
-      if (writes) {
-        model_.apply(*in_flight, now, rev);
-        note_commit(rev);
-      }
+      take_ack(*in_flight, rev);
       in_flight.reset();
       ++acked;
     }
     child.kill();
     // Acks written before the kill.
     ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
-    while (::read(fds[0], &rev, sizeof rev) == sizeof rev) {
-      auto req = g.txn(model_.live(now));
-      bool writes = false;
-      model_.evaluate(req, now, writes);
-      if (writes) {
-        model_.apply(req, now, rev);
-        note_commit(rev);
-      }
-    }
+    while (::read(fds[0], &rev, sizeof rev) == sizeof rev)
+      take_ack(g.txn(model_.live(now)), rev);
     ::close(fds[0]);
     if (!in_flight)
       in_flight = g.txn(model_.live(now));  // the one the child was committing
