@@ -1,5 +1,6 @@
 // The coordinator's behavior: the commit path (steps 1-4 in the header),
 // compaction, and close.
+#include "actors/local_only.hpp"
 #include "actors/coordinator.hpp"
 
 #include "core/txn_eval.hpp"
@@ -353,6 +354,8 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       enqueue(self, std::move(p));
     },
     [self](txn_atom, txn_request& req) -> caf::result<txn_result> {
+      if (from_afar(self))
+        return refused_from_afar();
       pending_commit p;
       p.req = std::move(req);
       p.promise = self->make_response_promise<txn_result>();
@@ -364,8 +367,16 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       self->state.capture_prev = self->state.capture_prev || sub.want_prev;
       self->state.listeners.push_back(std::move(sub));
     },
-    [self](revision_atom) -> revision { return self->state.rev; },
-    [self](stats_atom) -> store_stats { return stats_of(self->state); },
+    [self](revision_atom) -> caf::result<revision> {
+      if (from_afar(self))
+        return refused_from_afar();
+      return self->state.rev;
+    },
+    [self](stats_atom) -> caf::result<store_stats> {
+      if (from_afar(self))
+        return refused_from_afar();
+      return stats_of(self->state);
+    },
     [self](close_atom, local_ack& c) {
       auto& st = self->state;
       st.closing = true;
@@ -375,6 +386,8 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       finish_close_if_idle(self);
     },
     [self](compact_atom) -> caf::result<revision> {
+      if (from_afar(self))
+        return refused_from_afar();
       auto rp = self->make_response_promise<revision>();
       want_compaction(self, {nullptr, rp});
       return rp;

@@ -1,6 +1,7 @@
 // The message protocol of the whole store, readable in one place: the typed
 // interface of every actor.
 //
+//   peer --hello--> gateway ==spawns==> session (a store front of its own)
 //   caller --> store --get/exists--> shard[i]        (i = hash(key) % N)
 //                    --scan--------> (reads all shards as one consistent cut)
 //                    --txn---------> coordinator --append--> wal
@@ -18,6 +19,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "messages/local.hpp"
+#include "messages/store_handle.hpp"
 #include "messages/type_ids.hpp"
 
 namespace moss {
@@ -79,20 +81,8 @@ using coordinator_actor = caf::typed_actor<
 using ttl_timer_actor = caf::typed_actor<caf::reacts_to<change_atom, group_ptr>,
                                          caf::reacts_to<tick_atom, uint64_t>>;
 
-/// The public face of a store, for CAF actors in this process or on other nodes.
-using store_actor = caf::typed_actor<
-  caf::replies_to<get_atom, std::string>::with<lookup_result>,
-  caf::replies_to<exists_atom, std::string>::with<bool>,
-  caf::replies_to<scan_atom, scan_request>::with<scan_result>,
-  caf::replies_to<txn_atom, txn_request>::with<txn_result>,
-  /// many gets, exists and txns in one message (what a remote moss::db sends)
-  caf::replies_to<call_atom, call_batch>::with<call_batch_answer>,
-  caf::replies_to<stats_atom>::with<store_stats>,
-  /// a snapshot at the current revision (its revision), the log before it dropped
-  caf::replies_to<compact_atom>::with<revision>,
-  caf::replies_to<watch_atom, watch_request, watch_subscriber>::with<watch_created>,
-  caf::reacts_to<unwatch_atom, watch_id>,
-  caf::reacts_to<watch_ack_atom, watch_id, uint64_t>>;
+// store_actor, the public face of a store, is declared in
+// messages/store_handle.hpp: its handle travels to other nodes.
 
 // -- watch ---------------------------------------------------------------------
 //
@@ -113,10 +103,18 @@ using store_actor = caf::typed_actor<
 using watch_hub_actor = caf::typed_actor<
   caf::reacts_to<change_atom, group_ptr>,
   caf::replies_to<watch_atom, watch_request, watch_subscriber>::with<watch_created>,
-  caf::reacts_to<unwatch_atom, watch_id>,
-  caf::reacts_to<watch_ack_atom, watch_id, uint64_t>,  ///< items consumed in total
+  /// on behalf of the sender the store front saw; honoured only from the
+  /// watch's own subscriber
+  caf::reacts_to<unwatch_atom, watch_id, caf::actor_addr>,
+  caf::reacts_to<watch_ack_atom, watch_id, uint64_t, caf::actor_addr>,  ///< items consumed in total
   caf::replies_to<stats_atom>::with<watch_stats>,
   caf::reacts_to<progress_atom, uint64_t>>;            ///< its own tick (generation)
+
+/// What mossd publishes: hands each peer a session of its own (a store
+/// front bounded by peer_limits) that ends when `anchor` does, or its node
+/// disconnects. A peer that kills its session ends only its own; one that
+/// kills the gateway is answered by a new one (see tools/mossd).
+using gateway_actor = caf::typed_actor<caf::replies_to<hello_atom, caf::actor>::with<store_actor>>;
 
 } // namespace moss
 

@@ -1,4 +1,5 @@
 // The shard actor's behavior.
+#include "actors/local_only.hpp"
 #include "actors/shard.hpp"
 
 namespace moss {
@@ -15,10 +16,14 @@ shard_actor::behavior_type shard_impl(shard_actor::stateful_pointer<shard_state>
         group->release_replies();
       return group->last_rev();
     },
-    [self](get_atom, const std::string& key) -> lookup_result {
+    [self](get_atom, const std::string& key) -> caf::result<lookup_result> {
+      if (from_afar(self))
+        return refused_from_afar();
       return self->state.ks->lookup(key);
     },
-    [self](exists_atom, const std::string& key) -> bool {
+    [self](exists_atom, const std::string& key) -> caf::result<bool> {
+      if (from_afar(self))
+        return refused_from_afar();
       return self->state.ks->get(key, false).has_value();
     },
   };

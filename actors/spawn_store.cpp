@@ -19,6 +19,7 @@ namespace moss {
 
 void add_moss_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::moss>();
+  cfg.add_message_types<caf::id_block::moss_handles>();
   cfg.add_error_category(caf::atom("moss"), render_error);
 }
 
@@ -93,9 +94,11 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   caf::anon_send(parts.coordinator, subscribe_atom_v,
                  subscription{change_listener{parts.ttl}, /*want_prev=*/false, /*deadlines_only=*/true});
   parts.hub = spawn_watch_hub(sys, parts.coordinator,
-                              watch_config{.max_key_size = opts.limit.max_key_size}, config.rev);
-  parts.store = sys.spawn(store_impl, parts.ks, parts.shards, parts.coordinator, parts.hub,
-                          opts.limit);
+                              watch_config{.max_key_size = opts.limit.max_key_size,
+                                           .max_watches_per_node = opts.peer.max_watches_per_node},
+                              config.rev);
+  parts.front = store_front{parts.ks, parts.coordinator, parts.hub, opts.limit, opts.peer};
+  parts.store = sys.spawn(store_impl, parts.front, parts.shards);
   // The store's exit stops the actors it does not link to.
   caf::actor_cast<caf::actor>(parts.store)->attach_functor([wal = parts.wal, ttl = parts.ttl](const caf::error&) {
     caf::anon_send_exit(ttl, caf::exit_reason::user_shutdown);

@@ -10,6 +10,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "actors/interfaces.hpp"
+#include "actors/store.hpp"
 #include "common/result.hpp"
 #include "core/keyspace.hpp"
 #include "core/options.hpp"
@@ -29,6 +30,7 @@ struct store_parts {
   ttl_timer_actor ttl;
   watch_hub_actor hub;
   std::shared_ptr<keyspace> ks;
+  store_front front;  ///< what more store fronts (peer sessions) serve from
 };
 
 /// Recovers `opts.dir` (if set), then spawns the WAL writer, shards,

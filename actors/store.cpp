@@ -1,4 +1,4 @@
-// The store actor's behavior: validate, then route.
+// The store front's behavior: validate, bound, then route.
 #include "actors/store.hpp"
 
 #include <algorithm>
@@ -11,28 +11,70 @@ namespace moss {
 
 namespace {
 
-using store_ptr = store_actor::stateful_pointer<store_state>;
-
 void fail(call_answer& a, const status& why) {
   a.code = why.code();
   a.message = why.message();
 }
 
-void answer_read(const store_state& st, const call& c, call_answer& a) {
-  if (auto v = validate_key(c.key, st.lim); !v)
+void answer_read(const store_front& f, const call& c, call_answer& a) {
+  if (auto v = validate_key(c.key, f.lim); !v)
     fail(a, v);
   else if (c.kind == call_kind::get)
-    a.lookup = st.ks->lookup(c.key);
+    a.lookup = f.ks->lookup(c.key);
   else
-    a.exists = st.ks->get(c.key, false).has_value();
+    a.exists = f.ks->get(c.key, false).has_value();
 }
 
 // Answers the reads among calls [from, to).
-void answer_reads(const store_state& st, const call_batch& batch, size_t from, size_t to,
+void answer_reads(const store_front& f, const call_batch& batch, size_t from, size_t to,
                   call_batch_answer& out) {
   for (size_t i = from; i < to; ++i)
     if (batch.calls[i].kind != call_kind::txn)
-      answer_read(st, batch.calls[i], out.answers[i]);
+      answer_read(f, batch.calls[i], out.answers[i]);
+}
+
+size_t txn_bytes(const txn_request& t) {
+  size_t n = 0;
+  for (const compare& c : t.compares)
+    n += c.key.size() + c.value.size();
+  for (const auto* branch : {&t.success, &t.failure})
+    for (const txn_op& op : *branch)
+      n += op.key.size() + op.value.size();
+  return n;
+}
+
+// The session bounds of a request as a whole (a batch's size and bytes).
+status check_batch(const store_front& f, const call_batch& batch) {
+  if (batch.calls.size() > f.peer.max_batch_calls)
+    return {errc::invalid_argument, "a call batch of " + std::to_string(batch.calls.size())
+                                      + " calls exceeds the limit of "
+                                      + std::to_string(f.peer.max_batch_calls)};
+  size_t bytes = 0;
+  for (const call& c : batch.calls)
+    bytes += c.key.size() + (c.kind == call_kind::txn ? txn_bytes(c.txn) : 0);
+  if (bytes > f.peer.max_request_bytes)
+    return {errc::invalid_argument, "a call batch of " + std::to_string(bytes)
+                                      + " bytes exceeds the limit of "
+                                      + std::to_string(f.peer.max_request_bytes)};
+  return status::ok();
+}
+
+status check_txn_bytes(const store_front& f, const txn_request& t) {
+  if (size_t bytes = txn_bytes(t); bytes > f.peer.max_request_bytes)
+    return {errc::invalid_argument, "a transaction of " + std::to_string(bytes)
+                                      + " bytes exceeds the limit of "
+                                      + std::to_string(f.peer.max_request_bytes)};
+  return status::ok();
+}
+
+// A session may have peer.max_in_flight relayed calls unanswered.
+status admit(store_ptr self) {
+  auto& st = self->state;
+  if (st.bounded && st.in_flight >= st.front.peer.max_in_flight)
+    return {errc::busy, std::to_string(st.in_flight) + " calls of this peer are in flight (limit "
+                          + std::to_string(st.front.peer.max_in_flight) + "); retry later"};
+  ++st.in_flight;
+  return status::ok();
 }
 
 // A call batch: reads are answered from the keyspace here, transactions go
@@ -40,39 +82,44 @@ void answer_reads(const store_state& st, const call_batch& batch, size_t from, s
 // follow the first transaction in the batch wait for the batch's
 // transactions, so a caller's async write and its later read keep their order.
 caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
-  auto& st = self->state;
+  auto& f = self->state.front;
+  if (auto v = check_batch(f, batch); !v)
+    return to_error(v);
   auto out = std::make_shared<call_batch_answer>();
   out->answers.resize(batch.calls.size());
   auto is_txn = [](const call& c) { return c.kind == call_kind::txn; };
   size_t first_txn = static_cast<size_t>(std::find_if(batch.calls.begin(), batch.calls.end(), is_txn)
                                          - batch.calls.begin());
-  answer_reads(st, batch, 0, first_txn, *out);
+  answer_reads(f, batch, 0, first_txn, *out);
   auto txns_left = std::make_shared<size_t>(0);
   for (size_t i = first_txn; i < batch.calls.size(); ++i) {
     if (!is_txn(batch.calls[i]))
       continue;
-    if (auto v = validate_txn(batch.calls[i].txn, st.lim); !v)
+    if (auto v = validate_txn(batch.calls[i].txn, f.lim); !v)
       fail(out->answers[i], v);
     else
       ++*txns_left;
   }
   if (*txns_left == 0) {
-    answer_reads(st, batch, first_txn, batch.calls.size(), *out);
+    answer_reads(f, batch, first_txn, batch.calls.size(), *out);
     return std::move(*out);
   }
+  if (auto v = admit(self); !v)
+    return to_error(v);
   auto rp = self->make_response_promise<call_batch_answer>();
   auto calls = std::make_shared<call_batch>(std::move(batch));
   auto finish_one = [self, out, calls, txns_left, first_txn, rp]() mutable {
     if (--*txns_left != 0)
       return;
-    answer_reads(self->state, *calls, first_txn, calls->calls.size(), *out);
+    --self->state.in_flight;
+    answer_reads(self->state.front, *calls, first_txn, calls->calls.size(), *out);
     rp.deliver(std::move(*out));
   };
   for (size_t i = first_txn; i < calls->calls.size(); ++i) {
     call& c = calls->calls[i];
     if (!is_txn(c) || out->answers[i].code != errc::ok)
       continue;
-    self->request(st.coordinator, caf::infinite, txn_atom_v, std::move(c.txn))
+    self->request(f.coordinator, caf::infinite, txn_atom_v, std::move(c.txn))
       .then(
         [out, i, finish_one](txn_result& r) mutable {
           out->answers[i].txn = std::move(r);
@@ -90,67 +137,71 @@ caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
 // through this actor's own response promise.
 template <class T, class Handle, class... Ts>
 caf::result<T> relay(store_ptr self, const Handle& to, Ts&&... xs) {
+  if (auto v = admit(self); !v)
+    return to_error(v);
   auto rp = self->make_response_promise<T>();
   self->request(to, caf::infinite, std::forward<Ts>(xs)...)
-    .then([rp](T& x) mutable { rp.deliver(std::move(x)); },
-          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+    .then(
+      [self, rp](T& x) mutable {
+        --self->state.in_flight;
+        rp.deliver(std::move(x));
+      },
+      [self, rp](caf::error& err) mutable {
+        --self->state.in_flight;
+        rp.deliver(std::move(err));
+      });
   return rp;
 }
 
 } // namespace
 
-store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state> self,
-                                      std::shared_ptr<keyspace> ks,
-                                      std::vector<shard_actor> shards,
-                                      coordinator_actor coordinator, watch_hub_actor hub,
-                                      limits lim) {
-  auto& st = self->state;
-  st.ks = std::move(ks);
-  st.shards = std::move(shards);
-  st.coordinator = std::move(coordinator);
-  st.hub = std::move(hub);
-  st.lim = lim;
-  // The store's exit stops the whole store.
-  self->link_to(st.coordinator);
-  for (auto& s : st.shards)
-    self->link_to(s);
-  self->link_to(st.hub);
+store_actor::behavior_type store_front_behavior(store_ptr self) {
   return {
     // Every request is answered by this actor itself, never delegated: the
-    // sender of each reply a peer sees is the published actor, so no handle
-    // of an internal actor ever reaches another node.
+    // sender of each reply a peer sees is this actor, so no handle of an
+    // internal actor ever reaches another node.
     [self](get_atom, std::string& key) -> caf::result<lookup_result> {
-      auto& st = self->state;
-      if (auto v = validate_key(key, st.lim); !v)
+      auto& f = self->state.front;
+      if (auto v = validate_key(key, f.lim); !v)
         return to_error(v);
-      return st.ks->lookup(key);
+      return f.ks->lookup(key);
     },
     [self](exists_atom, std::string& key) -> caf::result<bool> {
-      auto& st = self->state;
-      if (auto v = validate_key(key, st.lim); !v)
+      auto& f = self->state.front;
+      if (auto v = validate_key(key, f.lim); !v)
         return to_error(v);
-      return st.ks->get(key, false).has_value();
+      return f.ks->get(key, false).has_value();
     },
-    [self](scan_atom, const scan_request& req) -> caf::result<scan_result> {
-      if (auto v = validate_scan(req, self->state.lim); !v)
+    [self](scan_atom, scan_request& req) -> caf::result<scan_result> {
+      auto& f = self->state.front;
+      if (auto v = validate_scan(req, f.lim); !v)
         return to_error(v);
-      return self->state.ks->scan(req);
+      // One answer holds at most max_scan_results entries; `more` tells the
+      // caller to go on after the last key (the facade pages by itself).
+      if (req.limit == 0 || req.limit > f.peer.max_scan_results)
+        req.limit = f.peer.max_scan_results;
+      return f.ks->scan(req);
     },
     [self](txn_atom, txn_request& req) -> caf::result<txn_result> {
-      if (auto v = validate_txn(req, self->state.lim); !v)
+      auto& f = self->state.front;
+      if (auto v = validate_txn(req, f.lim); !v)
         return to_error(v);
-      return relay<txn_result>(self, self->state.coordinator, txn_atom_v, std::move(req));
+      if (auto v = check_txn_bytes(f, req); !v)
+        return to_error(v);
+      return relay<txn_result>(self, f.coordinator, txn_atom_v, std::move(req));
     },
     [self](stats_atom) -> caf::result<store_stats> {
       // The coordinator's counters, then the hub's watcher count.
       auto rp = self->make_response_promise<store_stats>();
-      self->request(self->state.coordinator, caf::infinite, stats_atom_v)
+      self->request(self->state.front.coordinator, caf::infinite, stats_atom_v)
         .then(
           [self, rp](store_stats& s) mutable {
-            self->request(self->state.hub, caf::infinite, stats_atom_v)
+            self->request(self->state.front.hub, caf::infinite, stats_atom_v)
               .then(
                 [rp, s](const watch_stats& w) mutable {
                   s.watchers = w.watchers;
+                  s.history_bytes = w.history_bytes;
+                  s.history_oldest_rev = w.oldest_rev;
                   rp.deliver(s);
                 },
                 [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
@@ -162,19 +213,38 @@ store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state>
       return answer_calls(self, batch);
     },
     [self](compact_atom) -> caf::result<revision> {
-      return relay<revision>(self, self->state.coordinator, compact_atom_v);
+      return relay<revision>(self, self->state.front.coordinator, compact_atom_v);
     },
     [self](watch_atom, watch_request& req,
            watch_subscriber& sub) -> caf::result<watch_created> {
-      if (auto v = validate_watch(req, self->state.lim.max_key_size); !v)
+      auto& f = self->state.front;
+      if (auto v = validate_watch(req, f.lim.max_key_size); !v)
         return to_error(v);
-      return relay<watch_created>(self, self->state.hub, watch_atom_v, std::move(req), std::move(sub));
+      return relay<watch_created>(self, f.hub, watch_atom_v, std::move(req), std::move(sub));
     },
-    [self](unwatch_atom, watch_id id) { self->send(self->state.hub, unwatch_atom_v, id); },
+    // Only the watch's own subscriber may end it or ack for it: the hub
+    // compares the sender passed on here with the subscriber it holds.
+    [self](unwatch_atom, watch_id id) {
+      self->send(self->state.front.hub, unwatch_atom_v, id,
+                 caf::actor_cast<caf::actor_addr>(self->current_sender()));
+    },
     [self](watch_ack_atom, watch_id id, uint64_t consumed) {
-      self->send(self->state.hub, watch_ack_atom_v, id, consumed);
+      self->send(self->state.front.hub, watch_ack_atom_v, id, consumed,
+                 caf::actor_cast<caf::actor_addr>(self->current_sender()));
     },
   };
+}
+
+store_actor::behavior_type store_impl(store_ptr self, store_front front,
+                                      std::vector<shard_actor> shards) {
+  auto& st = self->state;
+  st.front = std::move(front);
+  // The store's exit stops the whole store.
+  self->link_to(st.front.coordinator);
+  for (auto& s : shards)
+    self->link_to(s);
+  self->link_to(st.front.hub);
+  return store_front_behavior(self);
 }
 
 } // namespace moss

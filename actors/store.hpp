@@ -1,9 +1,16 @@
-// The store actor: the public face of a store (the one spawned by spawn_store
-// and published by mossd). Owns: nothing but handles and limits; it validates
-// requests at this trust boundary. Serves reads and scans itself from the
-// keyspace; asks the coordinator (txn, compact, stats) and the watch hub
-// (watch, stats) and answers with their replies itself, never delegating, so
-// a peer only ever hears from this actor; passes unwatch and acks on to the hub.
+// The store front: the public face of a store, for CAF actors in this process
+// or on other nodes. Two kinds run the same behavior (store_front_behavior):
+// the store actor that spawn_store returns, which links to the internal
+// actors and whose exit stops them; and a peer session (actors/session.hpp),
+// one per peer of a published store, which links to nothing and is bounded.
+// Owns: nothing but handles, limits and (a session) its count of calls in
+// flight; it validates requests at this trust boundary. Serves reads and
+// scans itself from the keyspace (a scan answers at most
+// peer_limits::max_scan_results entries, with `more`); asks the coordinator
+// (txn, compact, stats) and the watch hub (watch, stats) and answers with
+// their replies itself, never delegating, so a peer only ever hears from
+// this actor; passes unwatch and acks on to the hub with their sender, who
+// must be the watch's subscriber.
 #pragma once
 
 #include <memory>
@@ -15,19 +22,29 @@
 
 namespace moss {
 
-struct store_state {
+/// What a store front serves from and talks to.
+struct store_front {
   std::shared_ptr<keyspace> ks;
-  std::vector<shard_actor> shards;
   coordinator_actor coordinator;
   watch_hub_actor hub;
   limits lim;
+  peer_limits peer;
+};
+
+struct store_state {
+  store_front front;
+  bool bounded = false;  ///< a session: peer.max_in_flight applies
+  size_t in_flight = 0;  ///< relayed calls not yet answered
   static inline const char* name = "moss.store";
 };
 
-store_actor::behavior_type store_impl(store_actor::stateful_pointer<store_state> self,
-                                      std::shared_ptr<keyspace> ks,
-                                      std::vector<shard_actor> shards,
-                                      coordinator_actor coordinator, watch_hub_actor hub,
-                                      limits lim);
+using store_ptr = store_actor::stateful_pointer<store_state>;
+
+/// The request handlers of every store front.
+store_actor::behavior_type store_front_behavior(store_ptr self);
+
+/// The owning store actor: links to the coordinator, shards and hub.
+store_actor::behavior_type store_impl(store_ptr self, store_front front,
+                                      std::vector<shard_actor> shards);
 
 } // namespace moss

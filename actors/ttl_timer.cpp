@@ -1,4 +1,5 @@
 // The TTL timer's behavior.
+#include "actors/local_only.hpp"
 #include "actors/ttl_timer.hpp"
 
 #include <algorithm>
@@ -72,6 +73,8 @@ ttl_timer_actor::behavior_type ttl_impl(self_ptr self, std::shared_ptr<keyspace>
       arm(self);
     },
     [self](tick_atom, uint64_t generation) {
+      if (from_afar(self))
+        return;
       if (generation != self->state.generation)
         return;  // a newer timer replaced this one
       self->state.armed = 0;

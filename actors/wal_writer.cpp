@@ -1,5 +1,6 @@
 // The WAL writer's behavior: write each group, fsync by policy, rotate
 // segments and install snapshots.
+#include "actors/local_only.hpp"
 #include "actors/wal_writer.hpp"
 
 #include <algorithm>
@@ -184,11 +185,17 @@ wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setu
         return self->delegate(self->state.shards[g->ops.front().shard], apply_atom_v, g);
       return g->last_rev();
     },
-    [self](rotate_atom) -> caf::result<uint64_t> { return rotate(self->state); },
+    [self](rotate_atom) -> caf::result<uint64_t> {
+      if (from_afar(self))
+        return refused_from_afar();
+      return rotate(self->state);
+    },
     [self](install_atom, const snapshot_outcome& snap) -> caf::result<revision> {
       return install(self->state, snap);
     },
     [self](flush_atom) -> caf::result<bool> {
+      if (from_afar(self))
+        return refused_from_afar();
       auto& s = self->state;
       if (!s.failed.is_ok())
         return false;
@@ -199,6 +206,8 @@ wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setu
       return true;
     },
     [self](tick_atom) {
+      if (from_afar(self))
+        return;
       auto& s = self->state;
       if (s.dirty && s.failed.is_ok())
         if (auto st = sync(s); !st)

@@ -4,6 +4,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/local_only.hpp"
 #include "messages/errors.hpp"
 
 namespace moss {
@@ -18,12 +19,25 @@ int64_t now_ns(self_ptr self) {
     .count();
 }
 
+// Watches of subscribers on other nodes, counted per node against
+// watch_config::max_watches_per_node.
+void count_remote(self_ptr self, const caf::node_id& node, int delta) {
+  if (node == self->node())
+    return;
+  auto& per_node = self->state.per_node;
+  size_t& n = per_node[node];
+  n += delta;
+  if (n == 0)
+    per_node.erase(node);
+}
+
 void forget_subscription(self_ptr self, const caf::actor_addr& addr, watch_id id) {
   auto& by_sub = self->state.by_subscriber;
   auto it = by_sub.find(addr);
   if (it == by_sub.end())
     return;
   std::erase(it->second, id);
+  count_remote(self, addr.node(), -1);
   if (it->second.empty()) {
     self->demonitor(addr);
     by_sub.erase(it);
@@ -51,6 +65,12 @@ private:
   self_ptr self_;
 };
 
+// Watch control counts only from the watch's own subscriber.
+bool subscribed_by(self_ptr self, watch_id id, const caf::actor_addr& from) {
+  auto slot = self->state.reg.slot_of(id);
+  return slot && from && self->state.subs[*slot].address() == from;
+}
+
 void schedule_tick(self_ptr self, int64_t due) {
   auto& st = self->state;
   if (st.tick_at != 0 && st.tick_at <= due)
@@ -71,6 +91,15 @@ void register_watch(self_ptr self, watch_request req, watch_subscriber sub,
     return;
   }
   const uint32_t progress_ms = req.progress_ms;
+  if (sub.node() != self->node()) {
+    auto it = st.per_node.find(sub.node());
+    if (it != st.per_node.end() && it->second >= st.max_watches_per_node) {
+      rp.deliver(to_error(status{errc::busy, "this node already has "
+                                               + std::to_string(st.max_watches_per_node)
+                                               + " watches open"}));
+      return;
+    }
+  }
   auto added = st.reg.add(std::move(req));
   if (!added) {
     status err = added.error();
@@ -87,6 +116,7 @@ void register_watch(self_ptr self, watch_request req, watch_subscriber sub,
   if (ids.empty())
     self->monitor(sub);
   ids.push_back(added->id);
+  count_remote(self, addr.node(), +1);
   st.subs[added->slot] = std::move(sub);
   rp.deliver(watch_created{added->id, added->start_rev, added->limit});
   hub_sink out{self};
@@ -104,6 +134,7 @@ watch_hub_actor::behavior_type watch_hub_impl(self_ptr self, coordinator_actor c
   st.reg = watch_registry{cfg};
   st.reg.reset(recovered_rev);
   st.max_key_size = cfg.max_key_size;
+  st.max_watches_per_node = cfg.max_watches_per_node;
   st.coordinator = std::move(coordinator);
   // The store's exit (or a close) ends every watch cleanly: changes already
   // in the mailbox came first, so subscribers have seen everything.
@@ -121,18 +152,24 @@ watch_hub_actor::behavior_type watch_hub_impl(self_ptr self, coordinator_actor c
     if (it == st.by_subscriber.end())
       return;
     for (watch_id id : it->second)
-      if (auto slot = st.reg.drop(id))
+      if (auto slot = st.reg.drop(id)) {
         st.subs[*slot] = nullptr;
+        count_remote(self, msg.source.node(), -1);
+      }
     st.by_subscriber.erase(it);
   });
   return {
     [self](change_atom, const group_ptr& g) {
+      if (from_afar(self))
+        return;
       hub_sink out{self};
       self->state.reg.on_group(g, out);
     },
     [self](watch_atom, watch_request& req,
            watch_subscriber& sub) -> caf::result<watch_created> {
       auto& st = self->state;
+      if (from_afar(self))
+        return refused_from_afar();
       if (st.closed)
         return to_error(status{errc::closed, "the store is closing"});
       if (!sub)
@@ -159,17 +196,27 @@ watch_hub_actor::behavior_type watch_hub_impl(self_ptr self, coordinator_actor c
           });
       return rp;
     },
-    [self](unwatch_atom, watch_id id) {
+    [self](unwatch_atom, watch_id id, const caf::actor_addr& from) {
+      if (from_afar(self) || !subscribed_by(self, id, from))
+        return;
       hub_sink out{self};
       self->state.reg.cancel(id, errc::ok, "cancelled", out);
     },
-    [self](watch_ack_atom, watch_id id, uint64_t consumed) {
+    [self](watch_ack_atom, watch_id id, uint64_t consumed, const caf::actor_addr& from) {
+      if (from_afar(self) || !subscribed_by(self, id, from))
+        return;
       hub_sink out{self};
       self->state.reg.ack(id, consumed, out);
     },
-    [self](stats_atom) -> watch_stats { return self->state.reg.stats(); },
+    [self](stats_atom) -> caf::result<watch_stats> {
+      if (from_afar(self))
+        return refused_from_afar();
+      return self->state.reg.stats();
+    },
     [self](progress_atom, uint64_t gen) {
       auto& st = self->state;
+      if (from_afar(self))
+        return;
       if (gen != st.tick_gen)
         return;  // superseded by an earlier tick
       st.tick_at = 0;

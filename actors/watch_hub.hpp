@@ -2,11 +2,11 @@
 // the index by key, prefix and range, the bounded history, each watcher's
 // queue accounting) and the subscriber handles, which it monitors.
 // Receives: change groups from the coordinator (it subscribes at spawn, with
-// previous values), watch/unwatch/ack/stats from subscribers, the store or the
-// embedded facade, and its own progress ticks. Sends: watch_batch and
+// previous values), watch/stats from a store front, unwatch/ack passed on by
+// a store front with the sender it saw (honoured only from the watch's own
+// subscriber), and its own progress ticks; nothing from other nodes. Sends: watch_batch and
 // watch_end to subscribers; asks the coordinator for the current revision
-// (revision) when a watch starts "now". Never blocks: a subscriber that falls behind its
-// queue bound is cancelled with errc::overflow.
+// (revision) when a watch starts "now". Never blocks.
 #pragma once
 
 #include <unordered_map>
@@ -20,6 +20,8 @@ namespace moss {
 struct watch_hub_state {
   watch_registry reg;
   size_t max_key_size = 0;
+  size_t max_watches_per_node = 0;
+  std::unordered_map<caf::node_id, size_t> per_node;  ///< watches of subscribers elsewhere
   coordinator_actor coordinator;         ///< asked for "now"; null: the hub's own revision
   std::vector<watch_subscriber> subs;    ///< by registry slot
   std::unordered_map<caf::actor_addr, std::vector<watch_id>> by_subscriber;

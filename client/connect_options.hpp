@@ -14,6 +14,12 @@ struct connect_options {
   /// No call waits longer than this for its answer (errc::timeout after it);
   /// a lost connection fails every call at once (errc::unreachable).
   std::chrono::milliseconds timeout{5000};
+  /// db::connect gives up after this (errc::timeout), also on a host that
+  /// never answers. Once connected, a node silent for `peer_timeout`
+  /// (heartbeats every peer_timeout / 4) is dropped: its calls and watches
+  /// fail with errc::unreachable.
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds peer_timeout{10000};
   /// All three set: connect with TLS (the node runs with --tls-*), presenting
   /// this certificate and trusting the CA file.
   std::string tls_cert;

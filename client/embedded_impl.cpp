@@ -1,5 +1,5 @@
 // The embedded back end: reads through the keyspace on the calling thread,
-// writes through the coordinator, watches through the hub.
+// writes through the coordinator, watches through the store actor.
 #include "client/embedded_impl.hpp"
 
 #include <thread>
@@ -144,7 +144,7 @@ void embedded_impl::start_watch(watch_request req, std::shared_ptr<watch_channel
     return;
   }
   sys_->spawn(watch_bridge, std::move(ch),
-              watch_source{caf::actor_cast<caf::actor>(parts_.hub), {errc::closed, "the store stopped"}},
+              watch_source{caf::actor_cast<caf::actor>(parts_.store), {errc::closed, "the store stopped"}},
               std::move(req));
 }
 

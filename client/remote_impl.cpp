@@ -6,20 +6,54 @@
 #include <thread>
 
 #include <caf/io/middleman.hpp>
-#include <caf/io/remote_actor.hpp>
+#include <caf/io/middleman_actor.hpp>
 #include <caf/openssl/manager.hpp>
-#include <caf/openssl/remote_actor.hpp>
+#include <caf/scoped_actor.hpp>
 
+#include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
 #include "core/time_source.hpp"
 #include "messages/errors.hpp"
 
 namespace moss {
 
+namespace {
+
+// Connects through the middleman actor, so the wait is bounded: CAF's own
+// remote_actor waits as long as TCP's connect does (minutes on a host that
+// drops packets).
+result<gateway_actor> reach_gateway(caf::actor_system& sys, const std::string& host, uint16_t port,
+                                    bool tls, caf::timespan timeout) {
+  auto mm = tls ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+  caf::scoped_actor self{sys};
+  std::optional<result<gateway_actor>> out;
+  self->request(mm, timeout, caf::connect_atom_v, host, port)
+    .receive(
+      [&](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+        if (!ptr)
+          out.emplace(status{errc::unreachable, "nothing is published there"});
+        else
+          out.emplace(caf::actor_cast<gateway_actor>(std::move(ptr)));
+      },
+      [&](caf::error& err) {
+        if (err == caf::sec::request_timeout)
+          out.emplace(status{errc::timeout, "no answer within "
+                                              + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count())
+                                              + " ms"});
+        else
+          out.emplace(status{errc::unreachable, sys.render(err)});
+      });
+  return std::move(*out);
+}
+
+} // namespace
+
 result<std::unique_ptr<remote_impl>> remote_impl::connect(const std::string& host, uint16_t port,
                                                           const connect_options& opts) {
   if (opts.timeout.count() <= 0)
     return status{errc::invalid_argument, "the call timeout must be positive"};
+  if (opts.connect_timeout.count() <= 0 || opts.peer_timeout.count() <= 0)
+    return status{errc::invalid_argument, "the connect and peer timeouts must be positive"};
   if (opts.tls() && (opts.tls_cert.empty() || opts.tls_key.empty() || opts.tls_ca.empty()))
     return status{errc::invalid_argument, "TLS needs a certificate, its key and a CA file"};
   std::unique_ptr<remote_impl> p{new remote_impl};
@@ -38,15 +72,26 @@ result<std::unique_ptr<remote_impl>> remote_impl::connect(const std::string& hos
   // Answers are deserialized on the middleman's thread, not handed to a
   // BASP worker first: one thread hop less per call.
   p->cfg_.set("middleman.workers", int64_t{0});
+  // Heartbeats, so a node that vanishes without closing the connection is
+  // noticed within peer_timeout (the node does the same to us).
+  p->cfg_.set("middleman.heartbeat-interval", caf::timespan{opts.peer_timeout / 4});
+  p->cfg_.set("middleman.connection-timeout", caf::timespan{opts.peer_timeout});
   add_moss_types(p->cfg_);
   p->sys_ = std::make_unique<caf::actor_system>(p->cfg_);
-  auto store = opts.tls() ? caf::openssl::remote_actor<store_actor>(*p->sys_, host, port)
-                          : caf::io::remote_actor<store_actor>(*p->sys_, host, port);
-  if (!store) {
+  auto fail = [&](status st) {
     p->closed_ = true;
-    return status{errc::unreachable, "cannot reach a store at " + p->where_ + ": " + p->sys_->render(store.error())};
-  }
-  p->store_ = std::move(*store);
+    return st;
+  };
+  // 1. The node's gateway, within connect_timeout.
+  auto gateway = reach_gateway(*p->sys_, host, port, opts.tls(), caf::timespan{opts.connect_timeout});
+  if (!gateway)
+    return fail({gateway.error().code(), "cannot reach a store at " + p->where_ + ": " + gateway.error().message()});
+  // 2. A session of our own, which ends when the anchor does.
+  p->anchor_ = spawn_anchor(*p->sys_);
+  auto session = open_session(*p->sys_, *gateway, p->anchor_, caf::timespan{opts.connect_timeout});
+  if (!session)
+    return fail({session.error().code(), "the store at " + p->where_ + " refused a session: " + session.error().message()});
+  p->store_ = std::move(*session);
   p->client_ = p->sys_->spawn(remote_client, p->store_, caf::timespan{opts.timeout}, p->where_);
   return p;
 }
@@ -66,6 +111,8 @@ status remote_impl::close() {
     // bridges end their watches with errc::closed.
     if (client_)
       caf::anon_send_exit(client_, caf::exit_reason::user_shutdown);
+    if (anchor_)
+      caf::anon_send_exit(anchor_, caf::exit_reason::user_shutdown);
     std::lock_guard lk(bridges_mu_);
     for (auto& b : bridges_)
       caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
@@ -73,6 +120,7 @@ status remote_impl::close() {
   }
   store_ = nullptr;
   client_ = nullptr;
+  anchor_ = nullptr;
   sys_.reset();  // waits for the actors; closes the connection
   return status::ok();
 }
@@ -125,8 +173,38 @@ result<bool> remote_impl::exists(std::string_view key) {
   return ask_batched<bool>(call{call_kind::exists, std::string{key}, {}});
 }
 
+// A node answers at most peer_limits::max_scan_results entries per call:
+// page after the last key until the scan is done or the caller's limit is
+// met. Each page is a consistent cut of its own.
 result<scan_result> remote_impl::scan(const scan_request& req) {
-  return ask<scan_result>(scan_atom_v, req);
+  scan_result out;
+  scan_request page = req;
+  for (;;) {
+    auto r = ask<scan_result>(scan_atom_v, page);
+    if (!r)
+      return r;
+    const bool cut = r->more;
+    if (out.entries.empty())
+      out.entries = std::move(r->entries);
+    else
+      out.entries.insert(out.entries.end(), std::make_move_iterator(r->entries.begin()),
+                         std::make_move_iterator(r->entries.end()));
+    const bool limit_met = req.limit != 0 && out.entries.size() >= req.limit;
+    if (!cut || limit_met || out.entries.empty()) {
+      out.more = cut;
+      return out;
+    }
+    // The rest: keys after the last one, within the same bounds.
+    std::string after = out.entries.back().key;
+    after.push_back('\0');
+    if (page.by_prefix) {
+      page.to = prefix_end(req.from);
+      page.by_prefix = false;
+    }
+    page.from = std::move(after);
+    if (req.limit != 0)
+      page.limit = req.limit - out.entries.size();
+  }
 }
 
 void remote_impl::submit(txn_request req, std::shared_ptr<completion> done) {

@@ -65,7 +65,8 @@ private:
   std::string where_;
   caf::actor_system_config cfg_;
   std::unique_ptr<caf::actor_system> sys_;
-  store_actor store_;
+  store_actor store_;   ///< this db's session at the node
+  caf::actor anchor_;   ///< the session lives as long as this actor
   caf::actor client_;
   std::atomic<bool> closed_{false};
   mutable std::shared_mutex life_;

@@ -6,14 +6,16 @@
 
 namespace moss {
 
-void watch_channel::on_created(const watch_created& c, caf::actor h) {
+void watch_channel::on_created(const watch_created& c, caf::actor h, caf::actor_addr me) {
   std::lock_guard lk(mu);
   id = c.id;
   start_rev = c.start_rev;
   position = c.start_rev - 1;
   ack_every = std::max<uint64_t>(1, c.queue_limit / 4);
-  if (!finished)
+  if (!finished) {
     hub = std::move(h);
+    bridge = std::move(me);
+  }
   started = true;
   cv.notify_all();
 }
@@ -24,7 +26,7 @@ void watch_channel::count_consumed_locked(uint64_t n) {
   // it was sent: the hub may be holding back a commit that does not fit
   // beside the few unacknowledged items, and would wait for this ack forever.
   if (hub && consumed > acked && (consumed - acked >= ack_every || queue.empty())) {
-    caf::anon_send(hub, watch_ack_atom_v, id, consumed);
+    send_as_bridge(watch_ack_atom_v, id, consumed);
     acked = consumed;
   }
 }
@@ -137,7 +139,7 @@ void watch_channel::cancel() {
   if (finished)
     return;
   if (hub)
-    caf::anon_send(hub, unwatch_atom_v, id);
+    send_as_bridge(unwatch_atom_v, id);
   queue.clear();
   finish_locked(watch_end{id, errc::ok, position, 0, "cancelled"});
 }
@@ -168,7 +170,7 @@ watch_bridge(watch_subscriber::stateful_pointer<watch_bridge_state> self,
         auto& st = self->state;
         st.last_rev = c.start_rev - 1;
         st.created = true;
-        st.ch->on_created(c, hub);
+        st.ch->on_created(c, hub, self->address());
         for (watch_batch& b : std::exchange(st.early, {})) {
           st.last_rev = b.rev;
           st.ch->on_batch(b);

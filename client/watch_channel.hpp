@@ -1,10 +1,10 @@
 // The facade's side of a watch: a channel (mutex/condvar queue) that a plain
-// thread reads, filled by a small bridge actor that subscribes to the watch
-// hub, directly (embedded) or through a remote store actor (both take the
-// same watch, unwatch and ack messages). The bridge owns nothing but the
-// channel pointer; it sends the watch request and, for callback watches,
-// acks; the reader acks as it consumes (every limit / 4 items) and sends
-// unwatch on cancel.
+// thread reads, filled by a small bridge actor that subscribes through a
+// store front (the embedded store actor or a remote session). The bridge
+// owns nothing but the channel pointer; it sends the watch request and, for
+// callback watches, acks; the reader acks as it consumes (every limit / 4
+// items, and when it has read everything) and sends unwatch on cancel, both
+// as the bridge, the only sender the store honours them from.
 #pragma once
 
 #include <condition_variable>
@@ -37,7 +37,8 @@ struct watch_channel {
   uint64_t consumed = 0;  ///< items handed out (acked to the hub in steps)
   uint64_t acked = 0;
   uint64_t ack_every = 1;
-  caf::actor hub;         ///< takes acks and unwatch: the hub or a remote store; null once finished
+  caf::actor hub;         ///< takes acks and unwatch: a store front; null once finished
+  caf::actor_addr bridge; ///< they are sent as the bridge, the watch's subscriber
   // Callback watches: on_event runs under cb_mu, so cancel() from another
   // thread waits for a running callback (and cancel() inside one is fine).
   watch_callback on_event;
@@ -45,7 +46,7 @@ struct watch_channel {
   std::recursive_mutex cb_mu;
 
   /// The hub registered the watch.
-  void on_created(const watch_created& c, caf::actor h);
+  void on_created(const watch_created& c, caf::actor h, caf::actor_addr me);
   /// Queues a batch (or runs the callback); returns false if the watch ended.
   bool on_batch(watch_batch& b);
   /// The watch ended (first call wins); wakes the reader.
@@ -60,6 +61,12 @@ struct watch_channel {
   void cancel();
 
 private:
+  // The store front honours watch control only from the subscriber.
+  template <class... Ts>
+  void send_as_bridge(Ts&&... xs) {
+    if (auto me = caf::actor_cast<caf::actor>(bridge))
+      caf::send_as(me, hub, std::forward<Ts>(xs)...);
+  }
   void count_consumed_locked(uint64_t n);
   void finish_locked(watch_end e);
 };

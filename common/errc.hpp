@@ -23,6 +23,8 @@ enum class errc : uint8_t {
   timeout,           ///< a remote peer did not answer in time
   unreachable,       ///< a remote peer went away
   aborted,           ///< a transaction closure returned an error
+  busy,              ///< a peer's bound (calls in flight, watches, sessions) is reached; retry later
+  refused,           ///< the message may not come from where it came from
 };
 
 /// Returns the name of `code`, e.g. "io_error".

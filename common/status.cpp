@@ -20,6 +20,8 @@ std::string_view to_string(errc code) noexcept {
     case errc::timeout: return "timeout";
     case errc::unreachable: return "unreachable";
     case errc::aborted: return "aborted";
+    case errc::busy: return "busy";
+    case errc::refused: return "refused";
   }
   return "unknown";
 }

@@ -30,6 +30,18 @@ enum class fsync_policy : uint8_t {
   never,         ///< the log is written per commit group; the OS decides when it hits disk
 };
 
+/// What one peer of a published store (one session) may hold at a time;
+/// past a bound its call fails with errc::busy or errc::invalid_argument,
+/// and nothing changes for any other peer.
+struct peer_limits {
+  size_t max_sessions_per_node = 64;   ///< sessions one CAF node may open
+  size_t max_in_flight = 1024;         ///< relayed calls (txns, batches, compactions, watch starts) unanswered
+  size_t max_batch_calls = 4096;       ///< calls in one call batch
+  size_t max_request_bytes = 256u << 20;  ///< keys and values in one call batch or txn
+  size_t max_scan_results = 10'000;    ///< entries per scan answer; longer scans page (`more`, `next`)
+  size_t max_watches_per_node = 1024;  ///< open watches of subscribers on one other node
+};
+
 class file_system;
 
 struct options {
@@ -46,6 +58,7 @@ struct options {
   size_t shards = 0;                        ///< keyspace shards; 0 = hardware threads
   size_t threads = 0;                       ///< embedded only: CAF worker threads; 0 = hardware threads
   limits limit;
+  peer_limits peer;  ///< what each peer of a published store may hold
   /// Embedded only: writes handed to the store but not yet answered; past
   /// either bound a writer waits (a writer that outruns the disk is slowed).
   size_t max_pending_bytes = 64u << 20;

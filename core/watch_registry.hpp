@@ -34,6 +34,7 @@ struct watch_config {
   uint32_t default_queue = 4096;       ///< a watcher's limit when its request names none
   uint32_t max_queue = 1u << 22;       ///< larger requested limits are cut to this
   size_t max_key_size = 65'535;        ///< longer keys, prefixes and range ends are refused
+  size_t max_watches_per_node = 1024;  ///< open watches of subscribers on one other node
 };
 
 /// Where a registry's output goes (the hub sends each as a message).
@@ -97,6 +98,10 @@ public:
   revision rev() const noexcept { return history_.last_rev(); }
   revision oldest_rev() const noexcept { return history_.oldest_rev(); }
   bool contains(watch_id id) const { return ids_.contains(id); }
+  std::optional<uint32_t> slot_of(watch_id id) const {
+    auto it = ids_.find(id);
+    return it == ids_.end() ? std::nullopt : std::optional<uint32_t>{it->second};
+  }
   size_t size() const noexcept { return ids_.size(); }
   watch_stats stats() const;
   /// Heap bytes held by watchers and the index (not the history).

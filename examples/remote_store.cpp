@@ -18,6 +18,7 @@
 #include <caf/io/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
 #include "client/db.hpp"
 #include "messages/errors.hpp"
@@ -47,15 +48,24 @@ int with_the_facade(const std::string& host, uint16_t port) {
   return 0;
 }
 
-// 2. Plain CAF: the published actor is a moss::store_actor; request it.
+// 2. Plain CAF: the published actor is a moss::gateway_actor; a hello to it
+//    gives this node a session (a moss::store_actor of its own) to request.
 int with_caf_requests(const std::string& host, uint16_t port) {
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   moss::add_moss_types(cfg);  // both ends register the message types
   caf::actor_system sys{cfg};
-  auto store = caf::io::remote_actor<moss::store_actor>(sys, host, port);
+  auto gateway = caf::io::remote_actor<moss::gateway_actor>(sys, host, port);
+  if (!gateway) {
+    std::cerr << "remote_actor: " << sys.render(gateway.error()) << "\n";
+    return 1;
+  }
+  // The session lives as long as its anchor (or this node's connection).
+  auto anchor = moss::spawn_anchor(sys);
+  auto store = moss::open_session(sys, *gateway, anchor, 2s);
   if (!store) {
-    std::cerr << "remote_actor: " << sys.render(store.error()) << "\n";
+    caf::anon_send_exit(anchor, caf::exit_reason::user_shutdown);
+    std::cerr << "hello: " << store.error().to_string() << "\n";
     return 1;
   }
   caf::scoped_actor self{sys};
@@ -70,6 +80,7 @@ int with_caf_requests(const std::string& host, uint16_t port) {
         std::cerr << "get: " << moss::to_status(err).to_string() << "\n";
         rc = 1;
       });
+  caf::anon_send_exit(anchor, caf::exit_reason::user_shutdown);  // ends the session
   return rc;
 }
 
@@ -89,7 +100,9 @@ int main(int argc, char** argv) {
     port = static_cast<uint16_t>(std::atoi(argv[2]));
   } else {
     auto parts = moss::start_store(node, moss::options{});
-    auto published = parts ? caf::io::publish(parts->store, 0, "127.0.0.1") : caf::expected<uint16_t>{caf::sec::runtime_error};
+    // What mossd does: publish a gateway, which gives each peer a session.
+    auto published = parts ? caf::io::publish(moss::spawn_gateway(node, parts->front, parts->store), 0, "127.0.0.1")
+                           : caf::expected<uint16_t>{caf::sec::runtime_error};
     if (!published) {
       std::cerr << "cannot publish a store\n";
       return 1;

@@ -26,8 +26,18 @@ struct scan_request {
 
 struct scan_result {
   std::vector<kv> entries;  ///< in key order
-  bool more = false;        ///< the limit cut the scan short
+  bool more = false;        ///< the limit (or the node's max_scan_results) cut the scan short
 };
+
+/// The first key past every key that starts with `prefix` (empty: no such
+/// key, every key from the prefix on starts with it).
+inline std::string prefix_end(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF)
+    prefix.pop_back();
+  if (!prefix.empty())
+    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, scan_request& x) {

@@ -23,6 +23,9 @@ struct store_stats {
   uint64_t expired_at_open = 0;  ///< entries dropped at open because they had expired
   uint64_t expired = 0;          ///< keys expired by the TTL timer since open
   uint64_t watchers = 0;         ///< running watches
+  uint64_t history_bytes = 0;    ///< bytes of changes the watch history holds (bounded by options)
+  revision history_oldest_rev = 0;  ///< the oldest revision a watch can start from
+  uint64_t incarnation = 0;      ///< the store directory's incarnation (see watch_request::incarnation)
   uint64_t pending_commits = 0;  ///< embedded db: writes sent and not yet answered
   uint64_t pending_bytes = 0;    ///< ...and about the bytes they hold (bounded by options)
 };
@@ -31,7 +34,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, store_stats& x) {
   return f(x.keys, x.rev, x.memory_bytes, x.shards, x.commits, x.groups, x.conflicts, x.log_bytes,
            x.snapshot_rev, x.fsyncs, x.compactions, x.torn_tails, x.expired_at_open, x.expired,
-           x.watchers, x.pending_commits, x.pending_bytes);
+           x.watchers, x.history_bytes, x.history_oldest_rev, x.incarnation, x.pending_commits,
+           x.pending_bytes);
 }
 
 } // namespace moss

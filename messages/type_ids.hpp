@@ -64,5 +64,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(moss, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(moss, (moss::call_batch))
   CAF_ADD_TYPE_ID(moss, (moss::call_batch_answer))
   CAF_ADD_ATOM(moss, moss, call_atom, "call")
+  CAF_ADD_ATOM(moss, moss, hello_atom, "hello")
 
 CAF_END_TYPE_ID_BLOCK(moss)

@@ -39,7 +39,7 @@ watch_subscriber::behavior_type recorder(watch_subscriber::pointer self,
       for (auto& ev : b.events)
         log->events.push_back(std::move(ev));
       if (log->auto_ack)
-        self->send(hub, watch_ack_atom_v, b.id, log->items);
+        self->send(hub, watch_ack_atom_v, b.id, log->items, self->address());
     },
     [log](watch_end& e) { log->end = std::move(e); },
   };
@@ -209,7 +209,14 @@ TEST_F(WatchActorsTest, UnwatchAndASubscriberGoingDownEndTheirWatches) {
   ASSERT_TRUE(watch(parts_.store, watch_request::for_key("k"), b));
   ASSERT_TRUE(watch(parts_.store, watch_request::for_prefix(""), b));
   EXPECT_EQ(hub_stats().watchers, 3u);
+  // Only the watch's own subscriber may end it: an anonymous unwatch and
+  // one from another subscriber are ignored.
   caf::anon_send(parts_.store, unwatch_atom_v, wa->id);
+  caf::send_as(b, parts_.store, unwatch_atom_v, wa->id);
+  sched_->run();
+  EXPECT_FALSE(a_log->end);
+  EXPECT_EQ(hub_stats().watchers, 3u);
+  caf::send_as(a, parts_.store, unwatch_atom_v, wa->id);
   sched_->run();
   ASSERT_TRUE(a_log->end);
   EXPECT_EQ(a_log->end->code, errc::ok);

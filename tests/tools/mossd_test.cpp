@@ -17,6 +17,7 @@
 #include <caf/scoped_actor.hpp>
 #include <gtest/gtest.h>
 
+#include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
 #include "messages/errors.hpp"
 #include "tests/persistence/temp_dir.hpp"
@@ -34,10 +35,20 @@ protected:
     add_moss_types(cfg_);
     sys_.emplace(cfg_);
   }
+  ~MossdTest() override {
+    for (auto& a : anchors_)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  }
+  // The published gateway, then a session of this node's own.
   store_actor connect() {
-    auto store = caf::io::remote_actor<store_actor>(*sys_, "127.0.0.1", node_.port);
-    EXPECT_TRUE(store) << sys_->render(store.error());
-    return store ? *store : store_actor{};
+    auto gateway = caf::io::remote_actor<gateway_actor>(*sys_, "127.0.0.1", node_.port);
+    EXPECT_TRUE(gateway) << sys_->render(gateway.error());
+    if (!gateway)
+      return {};
+    anchors_.push_back(spawn_anchor(*sys_));
+    auto session = open_session(*sys_, *gateway, anchors_.back(), 3s);
+    EXPECT_TRUE(session) << session.error().to_string();
+    return session ? *session : store_actor{};
   }
   // A blocking request with a deadline; the outcome as a result.
   template <class T, class... Ts>
@@ -50,6 +61,7 @@ protected:
   }
 
   test::temp_dir dir_;
+  std::vector<caf::actor> anchors_;
   caf::actor_system_config cfg_;
   std::optional<caf::actor_system> sys_;
   test::mossd_process node_;
@@ -137,13 +149,17 @@ TEST(MossdTlsTest, TlsPeersAreServedAndPlainPeersRefused) {
     cfg.openssl_cafile = dir.file("cert.pem");
     add_moss_types(cfg);
     caf::actor_system sys{cfg};
-    auto store = caf::openssl::remote_actor<store_actor>(sys, "127.0.0.1", n.port);
-    ASSERT_TRUE(store) << sys.render(store.error());
+    auto gateway = caf::openssl::remote_actor<gateway_actor>(sys, "127.0.0.1", n.port);
+    ASSERT_TRUE(gateway) << sys.render(gateway.error());
+    auto anchor = spawn_anchor(sys);
+    auto store = open_session(sys, *gateway, anchor, 3s);
+    ASSERT_TRUE(store) << store.error().to_string();
     caf::scoped_actor self{sys};
     bool committed = false;
     self->request(*store, 3s, txn_atom_v, txn_request::of(txn_op::put("k", "v")))
       .receive([&](const txn_result&) { committed = true; }, [](caf::error&) {});
     EXPECT_TRUE(committed);
+    caf::anon_send_exit(anchor, caf::exit_reason::user_shutdown);
   }
   {
     caf::actor_system_config cfg;
@@ -151,7 +167,7 @@ TEST(MossdTlsTest, TlsPeersAreServedAndPlainPeersRefused) {
     add_moss_types(cfg);
     caf::actor_system sys{cfg};
     auto start = std::chrono::steady_clock::now();
-    auto plain = caf::io::remote_actor<store_actor>(sys, "127.0.0.1", n.port);
+    auto plain = caf::io::remote_actor<gateway_actor>(sys, "127.0.0.1", n.port);
     EXPECT_FALSE(plain) << "a plain peer was accepted";
     EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
   }

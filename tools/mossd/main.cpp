@@ -8,7 +8,9 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/io/middleman_actor.hpp>
 #include <caf/io/publish.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/openssl/manager.hpp>
 #include <caf/openssl/publish.hpp>
 
@@ -17,9 +19,11 @@
 #include <cstring>
 #include <netdb.h>
 #include <optional>
+#include <thread>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
 #include "tools/mossd/server_options.hpp"
 
@@ -79,6 +83,10 @@ int main(int argc, char** argv) {
   }
   cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
   cfg.set("middleman.workers", int64_t{0});
+  // A peer silent for 10 s (no heartbeat either) is dropped, and its
+  // sessions and watches with it.
+  cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds{2500}});
+  cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{10}});
   add_moss_types(cfg);
   caf::actor_system sys{cfg};
   auto parts = start_store(sys, opts->store);
@@ -86,11 +94,20 @@ int main(int argc, char** argv) {
     std::cerr << "mossd: cannot open " << opts->store.dir << ": " << parts.error().to_string() << "\n";
     return 1;
   }
-  auto port = opts->tls() ? caf::openssl::publish(parts->store, opts->port, opts->host.c_str(), true)
-                          : caf::io::publish(parts->store, opts->port, opts->host.c_str(), true);
+  // Peers reach a gateway, never the store actor: each gets a session of its
+  // own, and a gateway that a peer kills is replaced (see supervise).
+  auto counts = std::make_shared<session_counts>();
+  auto new_gateway = [&] { return spawn_gateway(sys, parts->front, parts->store, counts); };
+  auto publish = [&](const gateway_actor& gw, uint16_t p) {
+    return opts->tls() ? caf::openssl::publish(gw, p, opts->host.c_str(), true)
+                       : caf::io::publish(gw, p, opts->host.c_str(), true);
+  };
+  gateway_actor gateway = new_gateway();
+  auto port = publish(gateway, opts->port);
   if (!port) {
     std::cerr << "mossd: cannot publish on " << opts->host << ":" << opts->port << ": "
               << why_unbindable(opts->host, opts->port).value_or(sys.render(port.error())) << "\n";
+    caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
     (void) stop_store(*parts);
     return 1;
   }
@@ -99,9 +116,47 @@ int main(int argc, char** argv) {
   std::cerr << "mossd: serving " << opts->store.dir << " on " << opts->host << ":" << *port
             << (opts->tls() ? " (TLS)" : "") << "\n";
 
+  // The main thread supervises the gateway until a signal arrives.
+  caf::scoped_actor self{sys};
+  std::thread signal_waiter([&stop_signals, me = caf::actor_cast<caf::actor>(self)] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    caf::anon_send(me, close_atom_v, sig);
+  });
+  auto mm = opts->tls() ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+  self->monitor(gateway);
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  bool signalled = false;
+  for (bool running = true; running;) {
+    self->receive(
+      [&](caf::down_msg& down) {
+        if (down.source != gateway.address())
+          return;
+        // A peer ended the gateway (an exit it cannot trap, e.g. kill):
+        // publish a new one on the same port. Open sessions never noticed.
+        self->request(mm, caf::infinite, caf::unpublish_atom_v, down.source, *port)
+          .receive([] {}, [](caf::error&) {});
+        gateway = new_gateway();
+        if (auto again = publish(gateway, *port); !again) {
+          std::cerr << "mossd: cannot publish a new gateway: " << sys.render(again.error()) << "\n";
+          sig = SIGTERM;
+          running = false;
+          return;
+        }
+        self->monitor(gateway);
+        std::cerr << "mossd: the gateway ended (" << sys.render(down.reason) << "); a new one is published\n";
+      },
+      [&](close_atom, int s) {
+        sig = s;
+        signalled = true;
+        running = false;
+      });
+  }
+  if (!signalled)
+    pthread_kill(signal_waiter.native_handle(), SIGTERM);  // ends its sigwait
+  signal_waiter.join();
   std::cerr << "mossd: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n";
+  caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
   status st = stop_store(*parts);
   if (!st) {
     std::cerr << "mossd: " << st.to_string() << "\n";

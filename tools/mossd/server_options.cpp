@@ -65,6 +65,13 @@ result<server_options> parse_server_options(std::span<const char* const> cli) {
   std::span<const char* const> args{all};
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view flag = args[i];
+    if (flag == "--insecure-plaintext") {
+      out.insecure_plaintext = true;
+      // A config file's "insecure-plaintext = yes" comes with its value.
+      if (i + 1 < args.size() && (std::string_view{args[i + 1]} == "yes" || std::string_view{args[i + 1]} == "true"))
+        ++i;
+      continue;
+    }
     if (i + 1 == args.size())
       return status{errc::invalid_argument, std::string{flag} + " needs a value"};
     std::string_view value = args[++i];
@@ -108,12 +115,23 @@ result<server_options> parse_server_options(std::span<const char* const> cli) {
     return status{errc::invalid_argument, "--tls-cert needs --tls-key and --tls-ca"};
   if (!out.tls() && (!out.tls_key.empty() || !out.tls_ca.empty()))
     return status{errc::invalid_argument, "--tls-key and --tls-ca need --tls-cert"};
+  if (!out.tls() && !out.insecure_plaintext && !is_loopback(out.host))
+    return status{errc::invalid_argument,
+                  "refusing to publish on " + out.host + " over plain TCP: anyone who can connect "
+                  "can read and write the store, and CAF allocates whatever size a peer's first "
+                  "header claims (up to 4 GiB) before any handshake; use --tls-cert/--tls-key/"
+                  "--tls-ca, or --insecure-plaintext on a network you trust"};
   return out;
+}
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 std::string server_usage() {
   return "usage: mossd [--config FILE] [--dir DIR] [--host HOST] [--port PORT] [--fsync POLICY]\n"
          "             [--engine KIND] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n"
+         "             [--insecure-plaintext]\n"
          "\n"
          "Opens the store in DIR (default ./moss-data) and publishes it to CAF nodes\n"
          "on HOST:PORT (default 127.0.0.1:7821; port 0 picks a free one). Prints\n"
@@ -121,9 +139,10 @@ std::string server_usage() {
          "accepted commit is finished and the log flushed and fsynced.\n"
          "POLICY: always, every_second (default), never. KIND: radix (default), hash.\n"
          "With --tls-cert, the store is published through TLS only (CAF's openssl\n"
-         "module); plain peers are refused.\n"
+         "module) and only peers with a certificate from the CA get in. Without TLS,\n"
+         "HOST must be a loopback address unless --insecure-plaintext is given.\n"
          "FILE holds 'name = value' lines with the same names (dir, host, port, fsync,\n"
-         "engine, tls-cert, tls-key, tls-ca); '#' starts a comment; flags override it.\n";
+         "engine, tls-cert, tls-key, tls-ca, insecure-plaintext); '#' starts a comment; flags override it.\n";
 }
 
 } // namespace moss::server

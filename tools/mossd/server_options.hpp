@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 #include "core/options.hpp"
@@ -17,11 +18,15 @@ struct server_options {
   std::string tls_cert;              ///< set: publish over TLS only (with key and CA)
   std::string tls_key;
   std::string tls_ca;
+  bool insecure_plaintext = false;   ///< allow plain TCP on a non-loopback host
   bool tls() const noexcept { return !tls_cert.empty(); }
 };
 
 /// Parses the arguments after the program name; errors are invalid_argument.
 result<server_options> parse_server_options(std::span<const char* const> args);
+
+/// 127.x.x.x, ::1 or localhost.
+bool is_loopback(std::string_view host);
 
 /// What `mossd --help` prints.
 std::string server_usage();
