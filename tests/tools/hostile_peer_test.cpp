@@ -67,16 +67,19 @@ protected:
   }
 
   // A well-behaved peer: a moss::db of its own node.
-  db honest_peer() {
+  // A well-behaved peer: a moss::db of its own node (retried while a
+  // replaced gateway is being published).
+  result<db> honest_peer() {
     connect_options o;
     o.timeout = 3s;
+    result<db> d = status{errc::unreachable, "never tried"};
     for (int attempt = 0; attempt < 50; ++attempt) {
-      if (auto d = db::connect("127.0.0.1", node_.port, o))
-        return std::move(*d);
+      d = db::connect("127.0.0.1", node_.port, o);
+      if (d)
+        break;
       std::this_thread::sleep_for(100ms);
     }
-    ADD_FAILURE() << "no peer could connect";
-    return db{};
+    return d;
   }
 
   // A request; the outcome, and who sent the reply.
@@ -106,10 +109,11 @@ protected:
 
   void expect_store_serves(const char* after) {
     SCOPED_TRACE(after);
-    db d = honest_peer();
+    auto d = honest_peer();
+    ASSERT_TRUE(d) << "no peer could connect: " << d.error().to_string();
     std::string key = std::string{"after/"} + after;
-    ASSERT_TRUE(d.set(key, "v")) << "the store stopped taking writes";
-    EXPECT_EQ(d.get(key).value(), "v");
+    ASSERT_TRUE(d->set(key, "v")) << "the store stopped taking writes";
+    EXPECT_EQ(d->get(key).value(), "v");
     EXPECT_LT(rss_kib(node_.pid), 400u * 1024) << "mossd's memory grew";
   }
 
@@ -180,7 +184,9 @@ TEST_F(HostilePeerTest, InternalAndUnknownMessagesAreRefusedAndChangeNothing) {
 }
 
 TEST_F(HostilePeerTest, KillingTheGatewayOrASessionEndsNoOtherPeersWork) {
-  db other = honest_peer();
+  auto peer = honest_peer();
+  ASSERT_TRUE(peer) << peer.error().to_string();
+  db& other = *peer;
   auto w = other.watch_prefix("w/");
   ASSERT_TRUE(other.set("w/1", "before"));
   auto ev = w.next(3s);
@@ -200,7 +206,9 @@ TEST_F(HostilePeerTest, KillingTheGatewayOrASessionEndsNoOtherPeersWork) {
 }
 
 TEST_F(HostilePeerTest, ForgedWatchControlIsIgnored) {
-  db other = honest_peer();
+  auto peer = honest_peer();
+  ASSERT_TRUE(peer) << peer.error().to_string();
+  db& other = *peer;
   watch_options small;
   small.queue_limit = 8;
   auto w = other.watch_prefix("f/", small);
@@ -221,7 +229,7 @@ TEST_F(HostilePeerTest, ForgedWatchControlIsIgnored) {
   for (int i = 1; i <= 20; ++i) {
     auto ev = w.next(3s);
     ASSERT_TRUE(ev) << "the watch ended or stalled at " << i << ": "
-                    << (w.error() ? w.error()->to_string() : std::string{"(no error)"});
+                    << w.error().to_string();
     EXPECT_EQ(ev->value, std::to_string(i));
   }
 }
@@ -234,16 +242,18 @@ TEST_F(HostilePeerTest, OversizedRequestsGetClearErrorsAndScansPage) {
   EXPECT_EQ(r.code(), errc::invalid_argument);
   EXPECT_NE(r.error().message().find("exceeds the limit"), std::string::npos) << r.error().message();
   // A scan answers at most max_scan_results entries per call; the facade pages.
-  db other = honest_peer();
+  auto peer = honest_peer();
+  ASSERT_TRUE(peer) << peer.error().to_string();
+  db& other = *peer;
   const size_t n = peer_limits{}.max_scan_results * 2 + 123;
   for (size_t i = 0; i < n; i += 1000) {
-    write_batch wb;
+    batch wb;
     for (size_t j = i; j < std::min(n, i + 1000); ++j) {
       char key[16];
       std::snprintf(key, sizeof key, "s/%07zu", j);
       wb.set(key, "v");
     }
-    ASSERT_TRUE(other.apply(wb));
+    ASSERT_TRUE(other.write(wb));
   }
   auto page = ask<scan_result>(session_, scan_atom_v, scan_request::prefix("s/")).first;
   ASSERT_TRUE(page);
