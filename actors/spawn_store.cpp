@@ -1,6 +1,8 @@
 // Spawning the actors of a store.
 #include "actors/spawn_store.hpp"
 
+#include "persistence/incarnation.hpp"
+
 #include <thread>
 
 #include <cstdio>
@@ -29,6 +31,7 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   size_t n = opts.shards != 0 ? opts.shards : std::max(1u, std::thread::hardware_concurrency());
   store_parts parts;
   parts.ks = std::make_shared<keyspace>(opts.engine, n, opts.clock);
+  parts.incarnation = new_incarnation_id();  // in memory: every open is a new history
   coordinator_config config;
   std::shared_ptr<wal_setup> log_setup;  // set when there is a log
   config.ks = parts.ks;
@@ -45,6 +48,13 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     if (!recovered->tail_report.empty())
       std::fprintf(stderr, "mossdb: %s: torn log tail truncated: %s\n", opts.dir.c_str(),
                    recovered->tail_report.c_str());
+    // The directory's incarnation, decided before the first write.
+    auto incarnation = open_incarnation(fs, opts.dir, opts.fsync == fsync_policy::always);
+    if (!incarnation)
+      return incarnation.error();
+    parts.incarnation = *incarnation;
+    parts.fs = &fs;
+    parts.dir = opts.dir;
     // 2. What the WAL writer takes over (it is spawned with the shards).
     setup->fs = &fs;
     setup->dir = opts.dir;
@@ -94,7 +104,9 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   caf::anon_send(parts.coordinator, subscribe_atom_v,
                  subscription{change_listener{parts.ttl}, /*want_prev=*/false, /*deadlines_only=*/true});
   parts.hub = spawn_watch_hub(sys, parts.coordinator,
-                              watch_config{.max_key_size = opts.limit.max_key_size,
+                              watch_config{.incarnation = parts.incarnation,
+                                           .history_bytes = opts.watch_history_bytes,
+                                           .max_key_size = opts.limit.max_key_size,
                                            .max_watches_per_node = opts.peer.max_watches_per_node},
                               config.rev);
   parts.front = store_front{parts.ks, parts.coordinator, parts.hub, opts.limit, opts.peer};
@@ -113,7 +125,13 @@ status stop_store(store_parts& parts) {
   auto drained = std::make_shared<reply_slot>();
   caf::anon_send(parts.coordinator, close_atom_v, local_ack{std::make_shared<reply_token>(drained)});
   auto& outcome = drained->wait();
-  // 2. Stop the actors (the store's exit stops the others).
+  // 2. Everything acknowledged is on disk: the next open keeps the incarnation.
+  if (outcome && parts.fs != nullptr) {
+    if (auto st = mark_clean_close(*parts.fs, parts.dir); !st)
+      std::fprintf(stderr, "mossdb: %s: cannot mark the clean close: %s\n", parts.dir.c_str(),
+                   st.to_string().c_str());
+  }
+  // 3. Stop the actors (the store's exit stops the others).
   caf::anon_send_exit(parts.store, caf::exit_reason::user_shutdown);
   parts = {};
   return outcome ? status::ok() : outcome.error();

@@ -31,6 +31,9 @@ struct store_parts {
   watch_hub_actor hub;
   std::shared_ptr<keyspace> ks;
   store_front front;  ///< what more store fronts (peer sessions) serve from
+  uint64_t incarnation = 0;  ///< see persistence/incarnation.hpp
+  file_system* fs = nullptr;  ///< persistent stores: where the clean-close marker goes
+  std::string dir;
 };
 
 /// Recovers `opts.dir` (if set), then spawns the WAL writer, shards,

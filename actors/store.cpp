@@ -202,6 +202,7 @@ store_actor::behavior_type store_front_behavior(store_ptr self) {
                   s.watchers = w.watchers;
                   s.history_bytes = w.history_bytes;
                   s.history_oldest_rev = w.oldest_rev;
+                  s.incarnation = w.incarnation;
                   rp.deliver(s);
                 },
                 [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });

@@ -118,7 +118,7 @@ void register_watch(self_ptr self, watch_request req, watch_subscriber sub,
   ids.push_back(added->id);
   count_remote(self, addr.node(), +1);
   st.subs[added->slot] = std::move(sub);
-  rp.deliver(watch_created{added->id, added->start_rev, added->limit});
+  rp.deliver(watch_created{added->id, added->start_rev, added->limit, added->incarnation});
   hub_sink out{self};
   const int64_t now = now_ns(self);
   st.reg.start(added->slot, now, out);

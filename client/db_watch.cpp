@@ -18,6 +18,7 @@ watch_request to_request(watch_scope scope, std::string_view key, std::string_vi
   req.prev_value = wo.prev_value;
   req.kinds = wo.kinds;
   req.queue_limit = wo.queue_limit;
+  req.incarnation = wo.incarnation;
   auto ms = wo.progress.count();
   req.progress_ms = ms <= 0 ? 0 : static_cast<uint32_t>(std::min<int64_t>(ms, UINT32_MAX));
   return req;

@@ -74,6 +74,13 @@ revision watch_handle::start_revision() const {
   return ch_->start_rev;
 }
 
+uint64_t watch_handle::incarnation() const {
+  if (!ch_)
+    return 0;
+  std::lock_guard lk(ch_->mu);
+  return ch_->incarnation;
+}
+
 std::optional<watch_event> watch_stream::next() {
   if (!ch_)
     return std::nullopt;

@@ -23,8 +23,13 @@ struct watch_options {
   revision start_rev = 0;                   ///< first revision to deliver; 0: the next commit
   bool prev_value = false;                  ///< events carry the value before the change
   watch_filter kinds = watch_filter::all;   ///< e.g. watch_filter::deletes
-  uint32_t queue_limit = 0;                 ///< unread events before errc::overflow; 0: 4096
+  uint32_t queue_limit = 0;                 ///< unread events before the store waits for the reader; 0: 4096
   std::chrono::milliseconds progress{0};    ///< idle this long: a progress event; 0: never
+  /// Resuming: the incarnation() of the watch whose reached() + 1 is
+  /// start_rev. If the store's history was rewritten since (an unclean stop
+  /// under every_second or never, a repair), the watch ends at once with
+  /// errc::compacted instead of skipping what changed. 0: do not check.
+  uint64_t incarnation = 0;
 };
 
 /// Called for each event of a callback watch, on a store thread (keep it short).
@@ -61,6 +66,8 @@ public:
   watch_id id() const;
   /// The first revision the watch delivers (0 if it never started).
   revision start_revision() const;
+  /// The store incarnation its revisions belong to (pass it when resuming).
+  uint64_t incarnation() const;
 
 protected:
   std::shared_ptr<watch_channel> ch_;

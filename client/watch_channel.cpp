@@ -10,6 +10,7 @@ void watch_channel::on_created(const watch_created& c, caf::actor h, caf::actor_
   std::lock_guard lk(mu);
   id = c.id;
   start_rev = c.start_rev;
+  incarnation = c.incarnation;
   position = c.start_rev - 1;
   ack_every = std::max<uint64_t>(1, c.queue_limit / 4);
   if (!finished) {

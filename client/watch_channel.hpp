@@ -33,6 +33,7 @@ struct watch_channel {
   std::optional<watch_end> end;
   watch_id id = 0;
   revision start_rev = 0;
+  uint64_t incarnation = 0;
   revision position = 0;  ///< reached(): every change up to here was handed out
   uint64_t consumed = 0;  ///< items handed out (acked to the hub in steps)
   uint64_t acked = 0;

@@ -59,6 +59,10 @@ struct options {
   size_t threads = 0;                       ///< embedded only: CAF worker threads; 0 = hardware threads
   limits limit;
   peer_limits peer;  ///< what each peer of a published store may hold
+  /// Bytes of recent changes the watch hub keeps: watches resume from them,
+  /// and a watcher that falls behind its queue catches up from them (it is
+  /// cancelled with errc::overflow only once they no longer hold its place).
+  size_t watch_history_bytes = 64u << 20;
   /// Embedded only: writes handed to the store but not yet answered; past
   /// either bound a writer waits (a writer that outruns the disk is slowed).
   size_t max_pending_bytes = 64u << 20;

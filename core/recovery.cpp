@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "persistence/file_names.hpp"
+#include "persistence/incarnation.hpp"
 #include "persistence/log_reader.hpp"
 #include "persistence/snapshot.hpp"
 #include "persistence/wal_record.hpp"
@@ -283,6 +284,9 @@ result<repair_report> repair(file_system& fs, const std::string& dir) {
     if (auto st = write_manifest(fs, dir, m); !st)
       return st;
   }
+  if (out.cut_bytes > 0 || out.dropped_segments > 0)
+    if (auto st = forget_incarnation(fs, dir); !st)
+      return st;
   if (out.detail.empty())
     out.detail = "the log is intact";
   else if (out.dropped_segments > 0)

@@ -64,7 +64,7 @@ watch_registry::watch_registry(watch_config cfg)
 
 revision watch_registry::reached(const watcher& w) const noexcept {
   if (!w.live)
-    return w.next_rev - 1;
+    return w.next_rev - 1;  // mid-commit (next_op > 0): that commit is not whole yet
   return std::max(w.next_rev - 1, history_.last_rev());
 }
 
@@ -73,6 +73,12 @@ result<watch_registry::added> watch_registry::add(watch_request req) {
     return st;
   if (req.start_rev == 0)
     return status{errc::invalid_argument, "the start revision is not resolved"};
+  if (req.incarnation != 0 && req.incarnation != cfg_.incarnation)
+    return status{errc::compacted,
+                  "the watch names another incarnation of the store (it was restarted after an "
+                  "unclean stop, repaired or recreated): the revisions it saw may not exist any "
+                  "more; read the current state and watch again; the oldest available revision is "
+                    + std::to_string(history_.oldest_rev())};
   if (req.start_rev < history_.oldest_rev())
     return status{errc::compacted, "start revision " + std::to_string(req.start_rev)
                                      + " is compacted; the oldest available revision is "
@@ -93,7 +99,7 @@ result<watch_registry::added> watch_registry::add(watch_request req) {
   w.req = std::move(req);
   index_.add(w.req, slot);
   ids_.emplace(w.id, slot);
-  return added{slot, w.id, w.next_rev, w.limit};
+  return added{slot, w.id, w.next_rev, w.limit, cfg_.incarnation};
 }
 
 void watch_registry::start(uint32_t slot, int64_t now_ns, watch_sink& out) {
@@ -110,42 +116,76 @@ void watch_registry::start(uint32_t slot, int64_t now_ns, watch_sink& out) {
   catch_up(slot, out);
 }
 
-// Replays history from w.next_rev within the watcher's free queue space,
-// whole commits at a time; goes live once it reaches the newest revision.
+// Replays history from w.next_rev (op w.next_op of it) within the
+// watcher's free queue space: whole commits while they fit; a commit that
+// could never fit (more matching events than the limit) goes alone, in
+// fragments of the free space. Goes live once it reaches the newest revision.
 void watch_registry::catch_up(uint32_t slot, watch_sink& out) {
   watcher& w = watchers_[slot];
   if (w.next_rev < history_.oldest_rev()) {
     revision oldest = history_.oldest_rev();
-    finish(slot, errc::compacted,
-           "the history was compacted past revision " + std::to_string(w.next_rev)
-             + " before the watch got there; the oldest available revision is "
-             + std::to_string(oldest),
-           &out);
+    if (w.paced)
+      finish(slot, errc::overflow,
+             "the watcher fell behind the history: it reached revision "
+               + std::to_string(w.next_rev - 1) + " and the oldest kept is "
+               + std::to_string(oldest) + "; resume from revision " + std::to_string(w.next_rev)
+               + " (gone: read the current state first) or raise the history size",
+             &out);
+    else
+      finish(slot, errc::compacted,
+             "the history was compacted past revision " + std::to_string(w.next_rev)
+               + " before the watch got there; the oldest available revision is "
+               + std::to_string(oldest),
+             &out);
     return;
   }
   const uint64_t in_flight = w.sent - w.acked;
   if (in_flight >= w.limit)
     return;
+  const uint64_t space = w.limit - in_flight;
   std::vector<watch_event> events;
+  bool fragment = false;
+  auto matches = [&](const write_op& op) {
+    return covers(w.req, op.key) && wants(w.req.kinds, kind_of(op));
+  };
   history_.for_each_commit_from(w.next_rev, [&](revision rev, const write_op* ops, uint32_t n) {
-    const size_t before = events.size();
-    for (uint32_t i = 0; i < n; ++i)
-      if (covers(w.req, ops[i].key) && wants(w.req.kinds, kind_of(ops[i])))
-        events.push_back(make_event(ops[i], w.req.prev_value));
-    if (events.size() > before && in_flight + events.size() > w.limit && in_flight + before > 0) {
-      events.resize(before);  // this commit waits for queue space
-      return false;
+    uint64_t left = 0;  // matching events of this commit not yet sent
+    for (uint32_t i = w.next_op; i < n; ++i)
+      left += matches(ops[i]) ? 1 : 0;
+    if (left == 0) {
+      w.next_rev = rev + 1;
+      w.next_op = 0;
+      return true;
     }
-    w.next_rev = rev + 1;
-    return in_flight + events.size() < w.limit;
+    if (events.size() + left <= space) {  // the (rest of the) commit fits
+      for (uint32_t i = w.next_op; i < n; ++i)
+        if (matches(ops[i]))
+          events.push_back(make_event(ops[i], w.req.prev_value));
+      w.next_rev = rev + 1;
+      w.next_op = 0;
+      return events.size() < space;
+    }
+    // It does not fit beside what is outstanding or collected: wait for
+    // acks, unless it never could fit whole; then it goes alone, in pieces.
+    const bool too_big = w.next_op > 0 || left > w.limit;
+    if (!too_big || !events.empty())
+      return false;
+    uint32_t i = w.next_op;
+    for (; i < n && events.size() < space; ++i)
+      if (matches(ops[i]))
+        events.push_back(make_event(ops[i], w.req.prev_value));
+    w.next_op = i;
+    fragment = true;
+    return false;
   });
-  if (w.next_rev > history_.last_rev()) {
+  if (!fragment && w.next_rev > history_.last_rev()) {
     w.live = true;
+    w.paced = false;
     catching_up_.erase(slot);
   }
   if (!events.empty()) {
     w.sent += events.size();
-    out.deliver(slot, watch_batch{w.id, w.next_rev - 1, std::move(events)});
+    out.deliver(slot, watch_batch{w.id, w.next_rev - 1, std::move(events), fragment});
   }
 }
 
@@ -166,21 +206,22 @@ void watch_registry::on_group(const group_ptr& g, watch_sink& out) {
       w.pending.push_back(make_event(op, w.req.prev_value));
     });
   }
-  // 2. Send each its batch, or cancel it if the batch does not fit its queue.
+  // 2. Send each its batch if it fits its queue. One that does not is paced,
+  //    not cancelled: it replays this group and later ones from the history
+  //    as its acks make room (in fragments, for a commit larger than its queue).
   for (uint32_t s : touched_) {
     watcher& w = watchers_[s];
     const uint64_t in_flight = w.sent - w.acked;
     const size_t n = w.pending.size();
-    if (in_flight > 0 && in_flight + n > w.limit) {
+    if (in_flight + n > w.limit) {
       w.pending.clear();
-      // It reached everything before this group: finish reports next_rev - 1.
       w.live = false;
+      w.paced = true;
       w.next_rev = std::max(w.next_rev, before + 1);
-      finish(s, errc::overflow,
-             "the watcher fell " + std::to_string(in_flight + n) + " events behind (limit "
-               + std::to_string(w.limit) + "); resume from revision "
-               + std::to_string(w.next_rev),
-             &out);
+      w.next_op = 0;
+      catching_up_.insert(s);
+      ++paced_total_;
+      catch_up(s, out);
       continue;
     }
     w.sent += n;
@@ -285,6 +326,8 @@ watch_stats watch_registry::stats() const {
   out.oldest_rev = history_.oldest_rev();
   out.history_events = history_.ops();
   out.history_bytes = history_.bytes();
+  out.paced = paced_total_;
+  out.incarnation = cfg_.incarnation;
   return out;
 }
 

@@ -4,12 +4,15 @@
 // and turns what it emits through a watch_sink into messages.
 //
 // A watcher is either live (it gets each new group as it arrives) or catching
-// up (it replays the history from its start revision, as fast as it acks).
+// up (it replays the history from its position, as fast as it acks).
 // Queue accounting: `sent` counts events and progress notices sent, `acked`
 // what the subscriber says it consumed. A live watcher whose next group would
-// push sent - acked past its limit is cancelled with errc::overflow and the
-// revision it reached; a commit is never split, so one commit larger than the
-// limit still goes to a watcher with nothing outstanding.
+// push sent - acked past its limit is paced: it goes back to catching up from
+// that group, so a reader that keeps reading is never cancelled. It ends with
+// errc::overflow (and the revision it reached) only once the history no
+// longer holds its position. A paced watcher costs the hub a few words: the
+// events it has not got yet are the history's. Commits go whole while they
+// fit; one with more matching events than the limit goes in fragments.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +32,9 @@ namespace moss {
 
 /// Bounds of a watch hub.
 struct watch_config {
-  size_t history_ops = 100'000;        ///< changes kept for watches that start in the past
-  size_t history_bytes = 64u << 20;    ///< ... and at most about this many bytes of them
+  uint64_t incarnation = 0;            ///< the store's; a request naming another is refused
+  size_t history_bytes = 64u << 20;    ///< bytes of recent changes kept (resumes, paced watchers)
+  size_t history_ops = 4u << 20;       ///< ... and at most this many changes
   uint32_t default_queue = 4096;       ///< a watcher's limit when its request names none
   uint32_t max_queue = 1u << 22;       ///< larger requested limits are cut to this
   size_t max_key_size = 65'535;        ///< longer keys, prefixes and range ends are refused
@@ -61,6 +65,7 @@ public:
     watch_id id = 0;
     revision start_rev = 0;
     uint32_t limit = 0;
+    uint64_t incarnation = 0;
   };
 
   /// Registers a watch whose start revision is resolved (> 0). Fails with
@@ -119,6 +124,8 @@ private:
     int64_t progress_ns = 0;
     int64_t next_due = 0;
     uint64_t sent_mark = 0;  ///< `sent` at the last progress check
+    uint32_t next_op = 0;    ///< catching up mid-commit: the first op of next_rev not sent
+    bool paced = false;      ///< it was live and fell behind its queue bound
     std::vector<watch_event> pending;  ///< events of the group being dispatched
   };
 
@@ -137,6 +144,7 @@ private:
   absl::flat_hash_set<uint32_t> progress_;
   std::vector<uint32_t> touched_;  ///< scratch: watchers with events in the current group
   watch_id next_id_ = 1;
+  uint64_t paced_total_ = 0;  ///< times a live watcher was paced
 };
 
 /// The event a watcher sees for `op`.

@@ -77,8 +77,11 @@ struct watch_request {
   revision start_rev = 0;      ///< first revision to deliver; 0 = the next commit
   bool prev_value = false;     ///< events carry the previous value
   watch_filter kinds = watch_filter::all;
-  uint32_t queue_limit = 0;    ///< events sent but not acknowledged; 0 = the hub's default
+  uint32_t queue_limit = 0;    ///< events sent but not acknowledged (more wait); 0 = the hub's default
   uint32_t progress_ms = 0;    ///< when idle this long, send a progress notice; 0 = never
+  /// The store incarnation the watcher's revisions come from (watch_created
+  /// says it); another one is refused with errc::compacted. 0 = any.
+  uint64_t incarnation = 0;
 
   static watch_request for_key(std::string key) {
     watch_request r;
@@ -105,21 +108,27 @@ struct watch_created {
   watch_id id = 0;
   revision start_rev = 0;    ///< the first revision the watch delivers
   uint32_t queue_limit = 0;  ///< the limit in force: ack before this many are outstanding
+  uint64_t incarnation = 0;  ///< the store's: resume with it
 };
 
-/// Events for one watch: whole commits, in revision order. Every change up to
-/// `rev` that the watch covers has now been sent. No events: a progress notice.
+/// Events for one watch, in revision order. Every change up to `rev` that
+/// the watch covers has now been sent. No events: a progress notice. Commits
+/// come whole, except one with more events than the watch's queue limit: it
+/// comes in fragments, `fragment` set on all but the last (each of those
+/// alone in its batch, its `rev` the revision before the commit's).
 struct watch_batch {
   watch_id id = 0;
   revision rev = 0;
   std::vector<watch_event> events;
+  bool fragment = false;
 };
 
 /// The last message of a watch: no events follow it.
 struct watch_end {
   watch_id id = 0;
-  /// ok: cancelled by request; overflow: fell behind its queue bound;
-  /// compacted: its history was discarded before it got there; closed: the
+  /// ok: cancelled by request; overflow: fell so far behind that the history
+  /// no longer holds its position; compacted: a watch started in the past
+  /// whose history was discarded before it got there; closed: the
   /// store stopped; invalid_argument: the request was malformed.
   errc code = errc::ok;
   revision reached = 0;      ///< every covered change up to here was sent: resume at reached + 1
@@ -135,6 +144,8 @@ struct watch_stats {
   revision oldest_rev = 0;       ///< the oldest revision a watch can start from
   uint64_t history_events = 0;
   uint64_t history_bytes = 0;
+  uint64_t paced = 0;            ///< times a watcher fell behind its queue and was paced
+  uint64_t incarnation = 0;      ///< the store's (see watch_request::incarnation)
 };
 
 template <class Inspector>
@@ -145,17 +156,17 @@ typename Inspector::result_type inspect(Inspector& f, watch_event& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, watch_request& x) {
   return f(x.scope, x.key, x.range_end, x.start_rev, x.prev_value, x.kinds, x.queue_limit,
-           x.progress_ms);
+           x.progress_ms, x.incarnation);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, watch_created& x) {
-  return f(x.id, x.start_rev, x.queue_limit);
+  return f(x.id, x.start_rev, x.queue_limit, x.incarnation);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, watch_batch& x) {
-  return f(x.id, x.rev, x.events);
+  return f(x.id, x.rev, x.events, x.fragment);
 }
 
 template <class Inspector>
@@ -165,7 +176,8 @@ typename Inspector::result_type inspect(Inspector& f, watch_end& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, watch_stats& x) {
-  return f(x.watchers, x.catching_up, x.rev, x.oldest_rev, x.history_events, x.history_bytes);
+  return f(x.watchers, x.catching_up, x.rev, x.oldest_rev, x.history_events, x.history_bytes,
+           x.paced, x.incarnation);
 }
 
 } // namespace moss

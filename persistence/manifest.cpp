@@ -2,6 +2,7 @@
 // snapshot's and whose payload lists the files, then nothing.
 #include "persistence/manifest.hpp"
 
+#include "persistence/atomic_write.hpp"
 #include "persistence/coding.hpp"
 #include "persistence/file_names.hpp"
 #include "persistence/framing.hpp"
@@ -98,24 +99,7 @@ status write_manifest(file_system& fs, const std::string& dir, const manifest& m
     if (!plain_name(s))
       return {errc::invalid_argument, "manifest: bad segment file name '" + s + "'"};
   }
-  std::string path = join_path(dir, manifest_file_name);
-  std::string temp = temp_file_name(path);
-  std::unique_ptr<writable_file> file;
-  status s = fs.open_writable(temp, open_mode::truncate, file);
-  if (s.is_ok())
-    s = file->append(encode(m));
-  if (s.is_ok())
-    s = file->sync();
-  if (s.is_ok())
-    s = file->close();
-  if (s.is_ok())
-    s = fs.rename(temp, path);
-  if (!s.is_ok()) {
-    if (file)
-      (void) fs.remove(temp);  // best effort; a leftover is ignored on read
-    return s;
-  }
-  return fs.sync_dir(dir);
+  return write_file_atomically(fs, dir, manifest_file_name, encode(m));
 }
 
 } // namespace moss

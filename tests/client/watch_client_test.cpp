@@ -28,10 +28,17 @@ bool eventually(Pred pred) {
 
 class WatchClientTest : public ::testing::Test {
 protected:
-  WatchClientTest() {
+  static constexpr size_t small_history = 4u << 20;
+
+  WatchClientTest() { reopen(options{}.watch_history_bytes); }
+
+  // A fresh in-memory store whose watch history holds `history` bytes.
+  void reopen(size_t history) {
+    db_.reset();
     options opts;
     opts.shards = 4;
     opts.threads = 2;
+    opts.watch_history_bytes = history;
     auto opened = db::open(opts);
     EXPECT_TRUE(opened) << opened.error().to_string();
     db_.emplace(std::move(*opened));
@@ -120,9 +127,10 @@ TEST_F(WatchClientTest, AWatchResumesFromARevisionInTheHistory) {
 }
 
 TEST_F(WatchClientTest, AStartOutsideTheHistoryEndsCompactedWithTheOldestRevision) {
-  batch big;  // one commit larger than the whole history (100,000 changes)
-  for (int i = 0; i < 100'001; ++i)
-    big.set("big/" + std::to_string(i), "");
+  reopen(small_history);
+  batch big;  // one commit larger than the whole history
+  for (int i = 0; i < 50'000; ++i)
+    big.set("big/" + std::to_string(i), std::string(100, 'x'));
   ASSERT_TRUE(db_->write(big));
   ASSERT_TRUE(db_->set("after", "1"));
   auto w = db_->watch("after", {.start_rev = 1});
@@ -133,23 +141,40 @@ TEST_F(WatchClientTest, AStartOutsideTheHistoryEndsCompactedWithTheOldestRevisio
   EXPECT_EQ(w.ended()->compact_rev, 2u);
   auto again = db_->watch("after", {.start_rev = w.ended()->compact_rev});
   EXPECT_EQ(keys(take(again, 1)), (strings{"after@2"}));
+  auto s = db_->stats();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->history_oldest_rev, 2u);
+  EXPECT_GT(s->history_bytes, 0u);
+  EXPECT_LE(s->history_bytes, small_history);
 }
 
-TEST_F(WatchClientTest, OverflowEndsWithTheRevisionReachedAndTheCallerResumesWithNothingLost) {
+TEST_F(WatchClientTest, AReaderThatFallsBehindIsPacedNotCancelledAndGetsEverything) {
   auto w = db_->watch_prefix("o/", {.queue_limit = 8});
   for (int i = 1; i <= 20; ++i)
     ASSERT_TRUE(db_->set("o/" + std::to_string(i), "v"));
+  auto all = take(w, 20);
+  ASSERT_EQ(all.size(), 20u) << w.error().to_string();
+  for (size_t i = 0; i < all.size(); ++i)
+    EXPECT_EQ(all[i].key, "o/" + std::to_string(i + 1));
+  EXPECT_FALSE(w.ended());
+  EXPECT_EQ(w.reached(), 20u);
+}
+
+TEST_F(WatchClientTest, AStoppedReaderEndsWithOverflowOnceTheHistoryLosesItsPlace) {
+  reopen(small_history);
+  auto w = db_->watch_prefix("o/", {.queue_limit = 8});
+  const std::string value(1000, 'v');
+  // Never read: it gets 8, then waits in the history until the history
+  // (4 MiB here) no longer holds revision 9.
+  for (int i = 1; i <= 6000; ++i)
+    ASSERT_TRUE(db_->set("o/" + std::to_string(i), value));
   ASSERT_TRUE(eventually([&] { return w.ended().has_value(); }));
   EXPECT_EQ(w.error().code(), errc::overflow);
+  EXPECT_NE(w.error().message().find("resume from revision 9"), std::string::npos)
+    << w.error().message();
   auto first = take(w, 100);  // what was queued is still there to read
   EXPECT_EQ(first.size(), 8u);
   EXPECT_EQ(w.reached(), 8u);
-  auto rest_stream = db_->watch_prefix("o/", {.start_rev = w.reached() + 1});
-  auto rest = take(rest_stream, 12);
-  ASSERT_EQ(rest.size(), 12u);
-  first.insert(first.end(), rest.begin(), rest.end());
-  for (size_t i = 0; i < first.size(); ++i)
-    EXPECT_EQ(first[i].key, "o/" + std::to_string(i + 1));
 }
 
 TEST_F(WatchClientTest, CancelAndDestroyEndTheStream) {
@@ -315,6 +340,60 @@ TEST_F(WatchClientTest, AResumeLoopThroughAnExpiryBurstNeverStallsAndLosesNothin
   }
   EXPECT_EQ(puts, static_cast<size_t>(n));
   EXPECT_EQ(expires, static_cast<size_t>(n));
+}
+
+// Issue 14's bursts: a default watch read in a tight loop gets every event
+// of 100k TTL keys set and then expired, in order, and is never cancelled.
+TEST_F(WatchClientTest, ADefaultWatchReadingInALoopKeepsUpWithAnExpiryBurst) {
+  const int n = 100'000;
+  auto w = db_->watch_prefix("");
+  std::thread writer([&] {
+    for (int i = 0; i < n; i += 1000) {
+      batch b;
+      for (int j = i; j < i + 1000; ++j)
+        b.set("ttl/" + std::to_string(j), "v", 1s);
+      ASSERT_TRUE(db_->write(b));
+    }
+  });
+  size_t puts = 0, expires = 0;
+  revision last = 0;
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  while (expires < static_cast<size_t>(n) && std::chrono::steady_clock::now() < give_up) {
+    auto ev = w.next(10s);
+    ASSERT_TRUE(ev) << "after " << puts << " puts and " << expires << " expiries: " << w.error().to_string();
+    ASSERT_GE(ev->rev, last);
+    last = ev->rev;
+    (ev->kind == event_kind::expire ? expires : puts) += 1;
+  }
+  writer.join();
+  EXPECT_EQ(puts, static_cast<size_t>(n));
+  EXPECT_EQ(expires, static_cast<size_t>(n));
+  EXPECT_FALSE(w.done());
+}
+
+TEST_F(WatchClientTest, ADefaultWatchReadingInALoopKeepsUpWithAsyncSets) {
+  const int n = 100'000;
+  auto w = db_->watch_prefix("a/");
+  std::thread writer([&] {
+    std::vector<write_future> out;
+    for (int i = 0; i < n; ++i) {
+      out.push_back(db_->set_async("a/" + std::to_string(i), "v"));
+      if (out.size() == 8192) {
+        for (auto& f : out)
+          ASSERT_TRUE(f.get());
+        out.clear();
+      }
+    }
+    for (auto& f : out)
+      ASSERT_TRUE(f.get());
+  });
+  for (int i = 0; i < n; ++i) {
+    auto ev = w.next(10s);
+    ASSERT_TRUE(ev) << "after " << i << " events: " << w.error().to_string();
+    ASSERT_EQ(ev->key, "a/" + std::to_string(i));
+  }
+  writer.join();
+  EXPECT_FALSE(w.done());
 }
 
 } // namespace

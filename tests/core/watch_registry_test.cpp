@@ -1,5 +1,6 @@
 // The watch registry without actors: live dispatch, filters, previous values,
-// history replay paced by acks, compaction, overflow with the revision reached,
+// history replay paced by acks, pacing of a full queue, fragments of a large
+// commit, compaction, overflow once the history loses a watcher's place,
 // progress notices, and a randomized run against a model.
 #include <gtest/gtest.h>
 
@@ -106,46 +107,80 @@ TEST_F(WatchRegistryTest, AStartOlderThanTheHistoryIsCompacted) {
   EXPECT_TRUE(reg.add(req));
 }
 
-TEST_F(WatchRegistryTest, OverflowCancelsWithTheRevisionReachedAndResumeLosesNothing) {
+TEST_F(WatchRegistryTest, AFullQueuePacesTheWatcherAndAcksResumeItWithNothingLost) {
   watch_request req = watch_request::for_prefix("k");
   req.queue_limit = 4;
   watch_id w = add(req);
   for (revision r = 1; r <= 4; ++r)
     commit(r, {put_op("k", std::to_string(r))});
-  commit(5, {put_op("other", "x")});  // nothing for w: it reaches 5 anyway
-  EXPECT_FALSE(sink_.by_id[w].end);
-  commit(6, {put_op("k", "6")});  // a fifth unacknowledged event does not fit
-  auto& end = sink_.by_id[w].end;
-  ASSERT_TRUE(end);
-  EXPECT_EQ(end->code, errc::overflow);
-  EXPECT_EQ(end->reached, 5u);
-  EXPECT_FALSE(reg_.contains(w));
+  commit(5, {put_op("other", "x")});
+  commit(6, {put_op("k", "6")});  // a fifth unacknowledged event waits: paced, not cancelled
   commit(7, {put_op("k", "7")});
-  watch_id again = add(watch_request::for_prefix("k"), end->reached + 1);
-  EXPECT_EQ(keys(again), (strings{"k@6", "k@7"}));
+  EXPECT_FALSE(sink_.by_id[w].end);
+  EXPECT_EQ(sink_.by_id[w].events.size(), 4u);
+  EXPECT_EQ(reg_.stats().catching_up, 1u);
+  EXPECT_EQ(reg_.stats().paced, 1u);
+  reg_.ack(w, 4, sink_);  // room: the rest comes from the history, and it is live again
+  EXPECT_EQ(keys(w), (strings{"k@1", "k@2", "k@3", "k@4", "k@6", "k@7"}));
+  EXPECT_EQ(reg_.stats().catching_up, 0u);
+  commit(8, {put_op("k", "8")});
+  EXPECT_EQ(keys(w).back(), "k@8");
+  EXPECT_FALSE(sink_.by_id[w].end);
 }
 
-TEST_F(WatchRegistryTest, AcksMakeRoomAndACommitLargerThanTheLimitStillFitsAnEmptyQueue) {
+TEST_F(WatchRegistryTest, AWatcherEndsWithOverflowOnlyWhenTheHistoryLosesItsPlace) {
+  watch_config small;
+  small.history_ops = 4;
+  watch_registry reg{small};
+  auto push = [&](revision r) {
+    reg.on_group(test::group_builder{}.commit(r, {put_op("k", std::to_string(r))}).build(), sink_);
+  };
+  watch_request req = watch_request::for_key("k");
+  req.queue_limit = 2;
+  req.start_rev = 1;
+  auto a = reg.add(req);
+  ASSERT_TRUE(a);
+  reg.start(a->slot, 0, sink_);
+  for (revision r = 1; r <= 6; ++r)
+    push(r);  // 1-2 sent, 3-6 in the history, waiting for acks
+  EXPECT_FALSE(sink_.by_id[a->id].end);
+  push(7);  // revision 3 leaves the history before the watcher got it
+  auto& end = sink_.by_id[a->id].end;
+  ASSERT_TRUE(end);
+  EXPECT_EQ(end->code, errc::overflow);
+  EXPECT_EQ(end->reached, 2u);
+  EXPECT_NE(end->message.find("resume from revision 3"), std::string::npos) << end->message;
+  EXPECT_FALSE(reg.contains(a->id));
+}
+
+TEST_F(WatchRegistryTest, ACommitLargerThanTheQueueComesInFragments) {
   watch_request req = watch_request::for_prefix("k");
   req.queue_limit = 2;
   watch_id w = add(req);
-  commit(1, {put_op("k1", "1"), put_op("k2", "2"), put_op("k3", "3")});  // 3 > 2, but nothing is out
-  EXPECT_FALSE(sink_.by_id[w].end);
-  reg_.ack(w, 3, sink_);
-  commit(2, {put_op("k1", "1")});
-  reg_.ack(w, 4, sink_);
-  commit(3, {put_op("k1", "1"), put_op("k2", "2")});
-  EXPECT_FALSE(sink_.by_id[w].end);
-  EXPECT_EQ(sink_.by_id[w].events.size(), 6u);
-  reg_.ack(w, 5, sink_);
-  commit(4, {put_op("k1", "1")});  // 1 + 1 outstanding: fits
-  EXPECT_FALSE(sink_.by_id[w].end);
-  reg_.ack(w, 99, sink_);  // more than was sent: forged, ignored (2 still outstanding)
-  reg_.ack(w, 1, sink_);   // stale: ignored
-  commit(5, {put_op("k1", "1")});
-  ASSERT_TRUE(sink_.by_id[w].end) << "a forged ack switched the bound off";
-  EXPECT_EQ(sink_.by_id[w].end->code, errc::overflow);
-  EXPECT_EQ(sink_.by_id[w].end->reached, 4u);
+  commit(1, {put_op("k1", "1"), put_op("x", "-"), put_op("k2", "2"), put_op("k3", "3"),
+             put_op("k4", "4"), put_op("k5", "5")});  // 5 events > 2
+  auto& log = sink_.by_id[w];
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_EQ(log.batches, (std::vector<revision>{0}));  // revision 1 is not whole yet
+  EXPECT_EQ(log.fragments, (std::vector<bool>{true}));
+  commit(2, {put_op("k1", "again")});
+  reg_.ack(w, 2, sink_);
+  EXPECT_EQ(log.events.size(), 4u);
+  reg_.ack(w, 4, sink_);  // the last fragment, then revision 2 with it
+  EXPECT_EQ(keys(w), (strings{"k1@1", "k2@1", "k3@1", "k4@1", "k5@1", "k1@2"}));
+  EXPECT_EQ(log.batches, (std::vector<revision>{0, 0, 2}));
+  EXPECT_EQ(log.fragments, (std::vector<bool>{true, true, false}));
+  EXPECT_FALSE(log.end);
+  // Forged and stale acks change nothing: never more than the limit outstanding.
+  reg_.ack(w, 99, sink_);
+  reg_.ack(w, 1, sink_);
+  for (revision r = 3; r <= 6; ++r)
+    commit(r, {put_op("k1", std::to_string(r))});
+  EXPECT_EQ(log.items - 4, 2u) << "a forged ack switched the bound off";
+  reg_.ack(w, log.items, sink_);
+  reg_.ack(w, log.items, sink_);
+  EXPECT_EQ(log.events.size(), 10u);
+  EXPECT_FALSE(log.end);
 }
 
 TEST_F(WatchRegistryTest, HistoryReplayIsPacedByAcks) {
@@ -330,13 +365,23 @@ TEST_F(WatchRegistryTest, RandomizedAgainstAModel) {
     revision until = log.end ? log.end->reached : rev;
     if (log.end)
       ++overflowed;
-    std::vector<watch_event> expected;
+    // Every covered event up to `until`, then (a watcher that ended in a
+    // fragmented commit) a prefix of that commit's events.
+    std::vector<watch_event> expected, partial;
     for (const write_op& op : model) {
       watch_event ev = make_event(op, req.prev_value);
-      if (op.rev >= req.start_rev && op.rev <= until && covers(req, op.key) && wants(req.kinds, ev.kind))
-        expected.push_back(ev);
+      if (op.rev >= req.start_rev && op.rev <= until + 1 && covers(req, op.key) && wants(req.kinds, ev.kind))
+        (op.rev <= until ? expected : partial).push_back(ev);
     }
-    ASSERT_EQ(log.events, expected) << "watch " << id;
+    ASSERT_GE(log.events.size(), expected.size()) << "watch " << id;
+    std::vector<watch_event> whole(log.events.begin(), log.events.begin() + static_cast<long>(expected.size()));
+    ASSERT_EQ(whole, expected) << "watch " << id;
+    std::vector<watch_event> rest(log.events.begin() + static_cast<long>(expected.size()), log.events.end());
+    ASSERT_LE(rest.size(), partial.size()) << "watch " << id;
+    if (!log.end)
+      ASSERT_TRUE(rest.empty()) << "watch " << id;
+    partial.resize(rest.size());
+    ASSERT_EQ(rest, partial) << "watch " << id;
   }
   EXPECT_GT(overflowed, 0u);
   EXPECT_LT(overflowed, reqs.size());

@@ -88,6 +88,7 @@ public:
   void deliver(uint32_t, watch_batch&& b) override {
     auto& w = by_id[b.id];
     w.batches.push_back(b.rev);
+    w.fragments.push_back(b.fragment);
     w.items += b.events.empty() ? 1 : b.events.size();
     for (auto& ev : b.events)
       w.events.push_back(std::move(ev));
@@ -97,6 +98,7 @@ public:
   struct log {
     std::vector<watch_event> events;
     std::vector<revision> batches;  ///< rev of each batch
+    std::vector<bool> fragments;    ///< each batch's fragment flag
     uint64_t items = 0;             ///< events plus progress notices
     std::optional<watch_end> end;
   };
