@@ -8,6 +8,9 @@
 #include <optional>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
@@ -292,6 +295,84 @@ TEST_F(HostilePeerTest, ANodeOpeningTooManySessionsIsRefusedWithBusy) {
   std::this_thread::sleep_for(300ms);
   EXPECT_TRUE(open());
   expect_store_serves("too many sessions");
+}
+
+TEST_F(HostilePeerTest, ANodeOpeningTooManyWatchesIsRefusedWithBusy) {
+  auto sub = sys_->spawn([](watch_subscriber::pointer) -> watch_subscriber::behavior_type {
+    return {[](watch_batch&) {}, [](watch_end&) {}};
+  });
+  size_t opened = 0;
+  status last = status::ok();
+  for (size_t i = 0; i < peer_limits{}.max_watches_per_node + 5; ++i) {
+    auto w = ask<watch_created>(session_, watch_atom_v, watch_request::for_key("w" + std::to_string(i)), sub);
+    if (!w.first) {
+      last = w.first.error();
+      break;
+    }
+    ++opened;
+  }
+  EXPECT_EQ(opened, peer_limits{}.max_watches_per_node);
+  EXPECT_EQ(last.code(), errc::busy) << last.to_string();
+  // Another node's watches are not affected.
+  auto peer = honest_peer();
+  ASSERT_TRUE(peer);
+  auto w = peer->watch("w0");
+  EXPECT_TRUE(w.error()) << w.error().to_string();
+  caf::anon_send_exit(sub, caf::exit_reason::user_shutdown);  // its watches go with it
+  for (int i = 0; i < 100 && peer->stats().value().watchers > 1; ++i)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(peer->stats().value().watchers, 1u);
+}
+
+// A peer whose reader stops (a moss shell watching, its stdout never read)
+// is paced: mossd's memory stays bounded and other peers' watches are
+// untouched. Once it stops answering heartbeats too (SIGSTOP), mossd drops
+// it within its connection timeout (10 s), and its watch with it.
+TEST_F(HostilePeerTest, APeerThatStopsReadingIsPacedAndASilentOneIsDropped) {
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  pid_t shell = ::fork();
+  if (shell == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    std::string where = "127.0.0.1:" + std::to_string(node_.port);
+    ::execl(MOSS_PATH, "moss", "--connect", where.c_str(), "-c", "watch prefix p/", nullptr);
+    _exit(127);
+  }
+  ::close(out[1]);  // never read: the shell blocks once the pipe is full
+  auto peer = honest_peer();
+  ASSERT_TRUE(peer) << peer.error().to_string();
+  db& other = *peer;
+  auto watchers = [&] { return other.stats().value().watchers; };
+  for (int i = 0; i < 100 && watchers() < 1; ++i)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_EQ(watchers(), 1u) << "the shell's watch did not start";
+  auto mine = other.watch_prefix("p/");
+  const int n = 30'000;
+  const std::string value(1024, 'v');
+  for (int i = 0; i < n; i += 500) {
+    batch b;
+    for (int j = i; j < i + 500; ++j)
+      b.set("p/" + std::to_string(j), value);
+    ASSERT_TRUE(other.write(b));
+  }
+  for (int i = 0; i < n; ++i) {
+    auto ev = mine.next(5s);
+    ASSERT_TRUE(ev) << "the other peer's watch stalled at " << i << ": " << mine.error().to_string();
+  }
+  EXPECT_EQ(watchers(), 2u) << "the stopped reader was cancelled instead of paced";
+  EXPECT_LT(rss_kib(node_.pid), 400u * 1024) << "mossd buffered for the stopped reader";
+  ::kill(shell, SIGSTOP);
+  const auto start = std::chrono::steady_clock::now();
+  while (watchers() > 1 && std::chrono::steady_clock::now() - start < 30s)
+    std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(watchers(), 1u) << "a silent peer was not dropped";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 20s);
+  ::kill(shell, SIGKILL);
+  ::waitpid(shell, nullptr, 0);
+  ::close(out[0]);
+  expect_store_serves("a silent peer");
 }
 
 } // namespace

@@ -134,7 +134,7 @@ TEST_F(MossdTest, ANodeThatDiesGivesAnErrorNotAHang) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
 }
 
-TEST(MossdTlsTest, TlsPeersAreServedAndPlainPeersRefused) {
+TEST(MossdTlsTest, TlsPeersAreServedAndPlainPeersAndOtherCAsRefused) {
   test::temp_dir dir;
   ASSERT_TRUE(test::make_test_certificate(dir.file("key.pem"), dir.file("cert.pem")));
   auto n = test::mossd_process::start(dir.file("store"), 0, {"--tls-cert", dir.file("cert.pem"), "--tls-key",
@@ -160,6 +160,20 @@ TEST(MossdTlsTest, TlsPeersAreServedAndPlainPeersRefused) {
       .receive([&](const txn_result&) { committed = true; }, [](caf::error&) {});
     EXPECT_TRUE(committed);
     caf::anon_send_exit(anchor, caf::exit_reason::user_shutdown);
+  }
+  {
+    // A certificate from another CA (its own, self-signed) is refused.
+    ASSERT_TRUE(test::make_test_certificate(dir.file("other-key.pem"), dir.file("other-cert.pem")));
+    caf::actor_system_config cfg;
+    cfg.load<caf::io::middleman>();
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_certificate = dir.file("other-cert.pem");
+    cfg.openssl_key = dir.file("other-key.pem");
+    cfg.openssl_cafile = dir.file("cert.pem");  // it trusts the node; the node does not trust it
+    add_moss_types(cfg);
+    caf::actor_system sys{cfg};
+    auto stranger = caf::openssl::remote_actor<gateway_actor>(sys, "127.0.0.1", n.port);
+    EXPECT_FALSE(stranger) << "a certificate from another CA was accepted";
   }
   {
     caf::actor_system_config cfg;

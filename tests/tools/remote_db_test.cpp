@@ -6,6 +6,11 @@
 #include <optional>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "client/db.hpp"
@@ -302,6 +307,31 @@ TEST(RemoteDbConnectTest, NothingListeningIsUnreachableAtOnce) {
   EXPECT_EQ(d.code(), errc::unreachable);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_EQ(db::connect("127.0.0.1", port, quick(0ms)).code(), errc::invalid_argument);
+}
+
+// A host that takes the connection and never speaks (a black hole for the
+// handshake): db::connect gives up after connect_timeout.
+TEST(RemoteDbConnectTest, AServerThatNeverAnswersTimesOutWithinTheConnectTimeout) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 16), 0);  // the kernel completes handshakes; nobody reads
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  connect_options o = quick();
+  o.connect_timeout = 500ms;
+  auto start = std::chrono::steady_clock::now();
+  auto d = db::connect("127.0.0.1", ntohs(addr.sin_port), o);
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.code(), errc::timeout) << d.error().to_string();
+  EXPECT_LT(took, 3s);
+  o.connect_timeout = 0ms;
+  EXPECT_EQ(db::connect("127.0.0.1", ntohs(addr.sin_port), o).code(), errc::invalid_argument);
+  ::close(fd);
 }
 
 TEST(RemoteDbTlsTest, TlsClientsAreServedAndPlainOnesRefused) {

@@ -1,0 +1,116 @@
+// The gateway and peer sessions on CAF's deterministic test coordinator: a
+// session's calls in flight are bounded, sessions per node are counted and
+// freed when their anchor ends, and killing a session or the gateway leaves
+// the store (and every other session) serving.
+#include <optional>
+
+#include <caf/event_based_actor.hpp>
+#include <gtest/gtest.h>
+
+#include "actors/session.hpp"
+#include "messages/errors.hpp"
+#include "tests/actors/store_fixture.hpp"
+
+namespace moss {
+namespace {
+
+class SessionActorsTest : public test::store_fixture {
+protected:
+  SessionActorsTest() {
+    options opts;
+    opts.shards = 2;
+    opts.peer.max_in_flight = 2;
+    opts.peer.max_sessions_per_node = 2;
+    start(opts);
+    gateway_ = spawn_gateway(*sys_, parts_.front, parts_.store);
+  }
+
+  ~SessionActorsTest() override {
+    for (auto& a : anchors_)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(gateway_, caf::exit_reason::user_shutdown);
+    stop();
+  }
+
+  // A hello from an actor of this node, run to its answer.
+  result<store_actor> hello() {
+    anchors_.push_back(sys_->spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; }));
+    std::optional<result<store_actor>> out;
+    sys_->spawn([&, gw = gateway_, anchor = anchors_.back()](caf::event_based_actor* self) {
+      self->request(gw, caf::infinite, hello_atom_v, anchor)
+        .then([&](store_actor& s) { out.emplace(std::move(s)); },
+              [&](caf::error& err) { out.emplace(to_status(err)); });
+    });
+    sched_->run();
+    return out ? std::move(*out) : result<store_actor>{status{errc::timeout, "no answer"}};
+  }
+
+  // Sends `n` puts to `dest` at once, then runs: the outcome of each.
+  template <class Dest>
+  std::vector<status> puts(const Dest& dest, int n) {
+    auto out = std::make_shared<std::vector<std::optional<status>>>(n);
+    sys_->spawn([out, dest, n](caf::event_based_actor* self) {
+      for (int i = 0; i < n; ++i)
+        self->request(dest, caf::infinite, txn_atom_v, txn_request::of(txn_op::put("k" + std::to_string(i), "v")))
+          .then([out, i](const txn_result&) { (*out)[i] = status::ok(); },
+                [out, i](caf::error& err) { (*out)[i] = to_status(err); });
+    });
+    sched_->run();
+    std::vector<status> flat;
+    for (auto& s : *out)
+      flat.push_back(s.value_or(status{errc::timeout, "no answer"}));
+    return flat;
+  }
+
+  gateway_actor gateway_;
+  std::vector<caf::actor> anchors_;
+};
+
+TEST_F(SessionActorsTest, ASessionsCallsInFlightAreBoundedAndTheRestGetBusy) {
+  auto s = hello();
+  ASSERT_TRUE(s) << s.error().to_string();
+  auto out = puts(*s, 3);
+  EXPECT_TRUE(out[0]);
+  EXPECT_TRUE(out[1]);
+  EXPECT_EQ(out[2].code(), errc::busy) << out[2].to_string();
+  EXPECT_NE(out[2].message().find("in flight"), std::string::npos);
+  // Answered calls free their places; the store itself is not bounded.
+  EXPECT_TRUE(puts(*s, 2)[1]);
+  for (const status& st : puts(parts_.store, 3))
+    EXPECT_TRUE(st) << st.to_string();
+}
+
+TEST_F(SessionActorsTest, SessionsPerNodeAreCountedAndFreedWithTheirAnchor) {
+  auto a = hello();
+  auto b = hello();
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(b);
+  auto c = hello();
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.code(), errc::busy);
+  caf::anon_send_exit(anchors_[0], caf::exit_reason::user_shutdown);  // a's peer goes away
+  sched_->run();
+  auto after = puts(*a, 1);
+  EXPECT_FALSE(after[0]) << "a session outlived its anchor";
+  auto d = hello();
+  EXPECT_TRUE(d) << d.error().to_string();
+}
+
+TEST_F(SessionActorsTest, KillingASessionOrTheGatewayLeavesTheStoreAndOtherSessions) {
+  auto a = hello();
+  auto b = hello();
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(b);
+  caf::anon_send_exit(*a, caf::exit_reason::kill);
+  caf::anon_send_exit(gateway_, caf::exit_reason::kill);
+  sched_->run();
+  EXPECT_FALSE(puts(*a, 1)[0]);
+  EXPECT_TRUE(puts(*b, 1)[0]);
+  EXPECT_TRUE(puts(parts_.store, 1)[0]);
+  gateway_ = spawn_gateway(*sys_, parts_.front, parts_.store);  // what mossd does
+  sched_->run();
+  EXPECT_TRUE(hello());
+}
+
+} // namespace
+} // namespace moss
