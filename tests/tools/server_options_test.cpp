@@ -53,5 +53,27 @@ TEST(ServerOptionsTest, BadInputIsAClearError) {
             std::string::npos);
 }
 
+TEST(ServerOptionsTest, PlainTcpOnANonLoopbackHostNeedsInsecurePlaintext) {
+  auto refused = parse({"--host", "0.0.0.0"});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message().find("--insecure-plaintext"), std::string::npos);
+  EXPECT_NE(refused.error().message().find("before any handshake"), std::string::npos);
+  EXPECT_TRUE(parse({"--host", "127.0.0.2"}));
+  EXPECT_TRUE(parse({"--host", "::1"}));
+  EXPECT_TRUE(parse({"--host", "localhost"}));
+  auto allowed = parse({"--host", "0.0.0.0", "--insecure-plaintext"});
+  ASSERT_TRUE(allowed) << allowed.error().to_string();
+  EXPECT_TRUE(allowed->insecure_plaintext);
+  EXPECT_TRUE(parse({"--insecure-plaintext", "--host", "10.0.0.1"}));
+  auto tls = parse({"--host", "0.0.0.0", "--tls-cert", "c", "--tls-key", "k", "--tls-ca", "a"});
+  EXPECT_TRUE(tls) << tls.error().to_string();
+  test::temp_dir dir;
+  std::ofstream(dir.file("open.conf")) << "host = 0.0.0.0\ninsecure-plaintext = yes\n";
+  std::string conf = dir.file("open.conf");
+  auto from_file = parse({"--config", conf.c_str()});
+  ASSERT_TRUE(from_file) << from_file.error().to_string();
+  EXPECT_TRUE(from_file->insecure_plaintext);
+}
+
 } // namespace
 } // namespace moss::server

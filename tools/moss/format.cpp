@@ -73,7 +73,10 @@ void print_stats(std::ostream& out, const store_stats& s) {
       << "torn_tails " << s.torn_tails << '\n'
       << "expired_at_open " << s.expired_at_open << '\n'
       << "expired " << s.expired << '\n'
-      << "watchers " << s.watchers << '\n';
+      << "watchers " << s.watchers << '\n'
+      << "history_bytes " << s.history_bytes << '\n'
+      << "history_oldest_revision " << s.history_oldest_rev << '\n'
+      << "incarnation " << s.incarnation << '\n';
 }
 
 } // namespace moss::shell

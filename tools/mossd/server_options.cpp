@@ -66,9 +66,10 @@ result<server_options> parse_server_options(std::span<const char* const> cli) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view flag = args[i];
     if (flag == "--insecure-plaintext") {
-      out.insecure_plaintext = true;
-      // A config file's "insecure-plaintext = yes" comes with its value.
-      if (i + 1 < args.size() && (std::string_view{args[i + 1]} == "yes" || std::string_view{args[i + 1]} == "true"))
+      // Bare on the command line; a config file's line comes with a value.
+      std::string_view next = i + 1 < args.size() ? std::string_view{args[i + 1]} : std::string_view{};
+      out.insecure_plaintext = !(next == "no" || next == "false");
+      if (next == "yes" || next == "true" || next == "no" || next == "false")
         ++i;
       continue;
     }
