@@ -21,6 +21,7 @@ protected:
     opts.shards = 2;
     opts.peer.max_in_flight = 2;
     opts.peer.max_sessions_per_node = 2;
+    opts.peer.max_request_bytes = 100;
     start(opts);
     gateway_ = spawn_gateway(*sys_, parts_.front, parts_.store);
   }
@@ -60,6 +61,15 @@ protected:
     for (auto& s : *out)
       flat.push_back(s.value_or(status{errc::timeout, "no answer"}));
     return flat;
+  }
+
+  revision stats_rev() {
+    std::optional<revision> rev;
+    sys_->spawn([&, dest = parts_.store](caf::event_based_actor* self) {
+      self->request(dest, caf::infinite, stats_atom_v).then([&](const store_stats& st) { rev = st.rev; });
+    });
+    sched_->run();
+    return rev.value_or(0);
   }
 
   gateway_actor gateway_;
@@ -110,6 +120,28 @@ TEST_F(SessionActorsTest, KillingASessionOrTheGatewayLeavesTheStoreAndOtherSessi
   gateway_ = spawn_gateway(*sys_, parts_.front, parts_.store);  // what mossd does
   sched_->run();
   EXPECT_TRUE(hello());
+}
+
+TEST_F(SessionActorsTest, ARequestOverTheByteBoundIsRefusedWhole) {
+  auto s = hello();
+  ASSERT_TRUE(s);
+  std::optional<status> txn, batch;
+  sys_->spawn([&, dest = *s](caf::event_based_actor* self) {
+    self->request(dest, caf::infinite, txn_atom_v, txn_request::of(txn_op::put("k", std::string(200, 'v'))))
+      .then([&](const txn_result&) { txn = status::ok(); }, [&](caf::error& err) { txn = to_status(err); });
+    call_batch b;
+    for (int i = 0; i < 3; ++i)
+      b.calls.push_back({call_kind::txn, {}, txn_request::of(txn_op::put("k", std::string(40, 'v')))});
+    self->request(dest, caf::infinite, call_atom_v, b)
+      .then([&](const call_batch_answer&) { batch = status::ok(); }, [&](caf::error& err) { batch = to_status(err); });
+  });
+  sched_->run();
+  ASSERT_TRUE(txn && batch);
+  EXPECT_EQ(txn->code(), errc::invalid_argument);
+  EXPECT_NE(txn->message().find("exceeds the limit of 100"), std::string::npos) << txn->to_string();
+  EXPECT_EQ(batch->code(), errc::invalid_argument);
+  EXPECT_EQ(puts(parts_.store, 1)[0].code(), errc::ok);
+  EXPECT_EQ(stats_rev(), 1u) << "part of a refused request was applied";
 }
 
 } // namespace
