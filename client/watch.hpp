@@ -61,7 +61,8 @@ public:
   /// Why and where the watch ended; nullopt while it runs.
   std::optional<watch_end> ended() const;
   /// Every change up to this revision has been handed out: a new watch from
-  /// reached() + 1 continues exactly where this one stopped.
+  /// reached() + 1 continues exactly where this one stopped, at a commit
+  /// boundary (events of a commit it stopped inside come again, whole).
   revision reached() const;
   watch_id id() const;
   /// The first revision the watch delivers (0 if it never started).

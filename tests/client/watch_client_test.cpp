@@ -175,6 +175,11 @@ TEST_F(WatchClientTest, AStoppedReaderEndsWithOverflowOnceTheHistoryLosesItsPlac
   auto first = take(w, 100);  // what was queued is still there to read
   EXPECT_EQ(first.size(), 8u);
   EXPECT_EQ(w.reached(), 8u);
+  // What the hub held for it was the shared history, within its bound.
+  auto st = db_->stats();
+  ASSERT_TRUE(st);
+  EXPECT_LE(st->history_bytes, small_history);
+  EXPECT_GT(st->history_oldest_rev, 9u);
 }
 
 TEST_F(WatchClientTest, CancelAndDestroyEndTheStream) {

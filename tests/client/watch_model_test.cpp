@@ -5,6 +5,7 @@
 // resumes from the revision it reached. MOSS_SEED replays a run.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <random>
@@ -216,6 +217,147 @@ TEST(WatchModelTest, ConcurrentWritersAndWatchersMatchTheModel) {
       << (same < expected.size() ? expected[same] : "-") << "'";
   }
   std::printf("%zu commits, slow watcher resumed %d times\n", log.size(), ws[4].resumes);
+}
+
+// Issue 14: a reader that stops at random points (cancel, or dropping the
+// stream) and resumes from reached() + 1, through bursts of TTL expiries,
+// puts, deletes and prefix deletes. reached() counts whole commits, so the
+// reader keeps what it consumed up to reached() (events of a commit it
+// stopped inside come again, whole). The concatenation must equal the model
+// exactly: every put and delete as the writer's log says, every TTL key's
+// expiry exactly once and after its put, revisions never going back.
+TEST(WatchModelTest, AResumeLoopThroughBurstsEqualsTheModelExactly) {
+  const uint64_t base = seed_from_env();
+  for (uint64_t round = 0; round < 4; ++round) {
+    const uint64_t seed = base + round;
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    options opts;
+    opts.shards = 3;
+    opts.threads = 2;
+    auto opened = db::open(opts);
+    ASSERT_TRUE(opened);
+    db& d = *opened;
+    const std::vector<std::string> pool = {"a", "a/1", "a/2", "ab", "b/1", "b/2"};
+    std::vector<committed> log;
+    std::map<std::string, revision> ttl_keys;  // key -> the revision that set it
+    std::atomic<bool> writer_done{false};
+    std::thread writer([&] {
+      std::mt19937_64 wr(seed * 7 + 1);
+      int next_ttl = 0;
+      for (int i = 0; i < 600; ++i) {
+        txn_request req;
+        if (wr() % 8 == 0) {  // a burst: hundreds of keys that expire together
+          for (int n = 50 + static_cast<int>(wr() % 400); n > 0; --n)
+            req.success.push_back(txn_op::put("t/" + std::to_string(next_ttl++), "x",
+                                              std::chrono::nanoseconds(20ms + (wr() % 5) * 10ms).count()));
+        } else {
+          for (int n = 1 + static_cast<int>(wr() % 3); n > 0; --n) {
+            const std::string& key = pool[wr() % pool.size()];
+            switch (wr() % 6) {
+              case 0: req.success.push_back(txn_op::del(key)); break;
+              case 1: req.success.push_back(txn_op::del_prefix(key.substr(0, 1))); break;
+              default: req.success.push_back(txn_op::put(key, std::to_string(wr() % 1000)));
+            }
+          }
+        }
+        auto r = d.txn(req);
+        ASSERT_TRUE(r) << r.error().to_string();
+        bool wrote = false;
+        for (size_t k = 0; k < req.success.size(); ++k)
+          wrote = wrote || req.success[k].kind == op_kind::put || r->results[k].count > 0;
+        if (wrote)
+          log.push_back({r->rev, req.success});
+        for (const txn_op& op : req.success)
+          if (op.key.starts_with("t/"))
+            ttl_keys[op.key] = r->rev;
+      }
+      writer_done = true;
+    });
+    // The reader: stops after a random number of events, resumes.
+    std::vector<watch_event> got;
+    revision from = 1;
+    int resumes = 0;
+    bool joined = false;
+    for (;;) {
+      auto w = d.watch_prefix("", {.start_rev = from, .queue_limit = static_cast<uint32_t>(16 + rng() % 512)});
+      ASSERT_TRUE(w.error()) << w.error().to_string();
+      for (size_t n = 1 + rng() % 2000; n > 0; --n) {
+        auto ev = w.next(100ms);
+        if (!ev) {
+          ASSERT_FALSE(w.done()) << w.error().to_string();
+          break;
+        }
+        got.push_back(*ev);
+      }
+      // Keep what came up to reached(): a commit stopped inside comes again.
+      const revision reached = w.reached();
+      while (!got.empty() && got.back().rev > reached)
+        got.pop_back();
+      from = reached + 1;
+      if (rng() % 2)
+        w.cancel();  // else the destructor cancels
+      ++resumes;
+      if (!joined && writer_done) {
+        writer.join();
+        joined = true;
+      }
+      if (joined) {
+        const auto expiries = std::count_if(got.begin(), got.end(), [](const watch_event& e) {
+          return e.kind == event_kind::expire;
+        });
+        revision last_write = 0;
+        for (const committed& c : log)
+          last_write = std::max(last_write, c.rev);
+        if (static_cast<size_t>(expiries) >= ttl_keys.size() && reached >= last_write)
+          break;
+      }
+    }
+    // The model of puts and deletes, from the writer's log.
+    std::sort(log.begin(), log.end(), [](auto& a, auto& b) { return a.rev < b.rev; });
+    std::map<std::string, std::string> state;
+    std::vector<std::string> expected;
+    for (const committed& c : log)
+      for (const txn_op& op : c.ops) {
+        auto it = state.find(op.key);
+        const bool live = it != state.end();
+        if (op.kind == op_kind::put) {
+          expected.push_back((live ? "update " : "create ") + op.key + "=" + op.value + " @" + std::to_string(c.rev));
+          if (!op.key.starts_with("t/"))
+            state[op.key] = op.value;
+        } else if (op.kind == op_kind::del && live) {
+          expected.push_back("del " + op.key + "= @" + std::to_string(c.rev));
+          state.erase(it);
+        } else if (op.kind == op_kind::del_prefix) {
+          for (auto p = state.lower_bound(op.key); p != state.end() && p->first.starts_with(op.key);) {
+            expected.push_back("del " + p->first + "= @" + std::to_string(c.rev));
+            p = state.erase(p);
+          }
+        }
+      }
+    std::vector<std::string> changes;
+    std::map<std::string, int> expired;
+    revision last = 0;
+    for (const watch_event& ev : got) {
+      ASSERT_GE(ev.rev, last) << "revisions went back";
+      last = ev.rev;
+      if (ev.kind == event_kind::expire) {
+        ++expired[ev.key];
+        ASSERT_TRUE(ttl_keys.contains(ev.key)) << ev.key;
+        ASSERT_GT(ev.rev, ttl_keys[ev.key]) << ev.key << " expired before it was set";
+      } else if (ev.kind != event_kind::progress) {
+        changes.push_back(show(ev, false));
+      }
+    }
+    ASSERT_EQ(changes.size(), expected.size());
+    for (size_t k = 0; k < changes.size(); ++k)
+      ASSERT_EQ(changes[k], expected[k]) << "at " << k;
+    ASSERT_EQ(expired.size(), ttl_keys.size());
+    for (const auto& [key, n] : expired)
+      ASSERT_EQ(n, 1) << key << " expired " << n << " times";
+    std::printf("seed %llu: %zu commits, %zu TTL keys, %d resumes\n", static_cast<unsigned long long>(seed),
+                log.size(), ttl_keys.size(), resumes);
+  }
 }
 
 } // namespace
