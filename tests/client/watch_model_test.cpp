@@ -53,6 +53,28 @@ struct committed {
   std::vector<txn_op> ops;
 };
 
+// 1-3 random puts, deletes and prefix deletes on keys of `pool`.
+txn_request random_pool_txn(std::mt19937_64& rng, const std::vector<std::string>& pool) {
+  txn_request req;
+  for (int n = 1 + static_cast<int>(rng() % 3); n > 0; --n) {
+    const std::string& key = pool[rng() % pool.size()];
+    switch (rng() % 6) {
+      case 0: req.success.push_back(txn_op::del(key)); break;
+      case 1: req.success.push_back(txn_op::del_prefix(key.substr(0, 1))); break;
+      default: req.success.push_back(txn_op::put(key, std::to_string(rng() % 1000)));
+    }
+  }
+  return req;
+}
+
+// Whether the committed `req` changed something (and so took a revision).
+bool wrote_something(const txn_request& req, const txn_result& r) {
+  for (size_t k = 0; k < req.success.size(); ++k)
+    if (req.success[k].kind == op_kind::put || r.results[k].count > 0)
+      return true;
+  return false;
+}
+
 // One watcher and what it received, across resumes.
 struct watcher {
   watch_request req;
@@ -124,21 +146,10 @@ TEST(WatchModelTest, ConcurrentWritersAndWatchersMatchTheModel) {
     writers.emplace_back([&, seed = seeder()] {
       std::mt19937_64 rng(seed);
       for (int i = 0; i < 1500; ++i) {
-        txn_request req;
-        for (int n = 1 + static_cast<int>(rng() % 3); n > 0; --n) {
-          const std::string& key = pool[rng() % pool.size()];
-          switch (rng() % 6) {
-            case 0: req.success.push_back(txn_op::del(key)); break;
-            case 1: req.success.push_back(txn_op::del_prefix(key.substr(0, 1))); break;
-            default: req.success.push_back(txn_op::put(key, std::to_string(rng() % 1000)));
-          }
-        }
+        txn_request req = random_pool_txn(rng, pool);
         auto r = d.txn(req);
         ASSERT_TRUE(r) << r.error().to_string();
-        bool wrote = false;
-        for (size_t k = 0; k < req.success.size(); ++k)
-          wrote = wrote || req.success[k].kind == op_kind::put || r->results[k].count > 0;
-        if (wrote) {
+        if (wrote_something(req, *r)) {
           std::lock_guard lk(mu);
           log.push_back({r->rev, req.success});
         }
@@ -252,21 +263,11 @@ TEST(WatchModelTest, AResumeLoopThroughBurstsEqualsTheModelExactly) {
             req.success.push_back(txn_op::put("t/" + std::to_string(next_ttl++), "x",
                                               std::chrono::nanoseconds(20ms + (wr() % 5) * 10ms).count()));
         } else {
-          for (int n = 1 + static_cast<int>(wr() % 3); n > 0; --n) {
-            const std::string& key = pool[wr() % pool.size()];
-            switch (wr() % 6) {
-              case 0: req.success.push_back(txn_op::del(key)); break;
-              case 1: req.success.push_back(txn_op::del_prefix(key.substr(0, 1))); break;
-              default: req.success.push_back(txn_op::put(key, std::to_string(wr() % 1000)));
-            }
-          }
+          req = random_pool_txn(wr, pool);
         }
         auto r = d.txn(req);
         ASSERT_TRUE(r) << r.error().to_string();
-        bool wrote = false;
-        for (size_t k = 0; k < req.success.size(); ++k)
-          wrote = wrote || req.success[k].kind == op_kind::put || r->results[k].count > 0;
-        if (wrote)
+        if (wrote_something(req, *r))
           log.push_back({r->rev, req.success});
         for (const txn_op& op : req.success)
           if (op.key.starts_with("t/"))
