@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages mossdb builds with; does nothing when all are present.
+# `setup.sh fuzz` adds clang and its sanitizer/libFuzzer runtimes (scripts/fuzz.sh).
 set -euo pipefail
 pkgs=(g++ make cmake libcaf-dev libssl-dev libboost-dev libabsl-dev libgtest-dev
       libgmock-dev libbenchmark-dev libreadline-dev openssl)
+if [[ "${1:-}" == fuzz ]]; then
+  pkgs+=(clang libclang-rt-14-dev)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
