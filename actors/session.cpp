@@ -112,9 +112,7 @@ result<store_actor> open_session(caf::actor_system& sys, const gateway_actor& gw
 }
 
 caf::actor spawn_anchor(caf::actor_system& sys) {
-  // The unused argument: CAF 0.17 binds a reference to a null tuple for a
-  // spawn without arguments (harmless, but UBSan in scripts/fuzz.sh stops).
-  return sys.spawn([](caf::event_based_actor*, int) -> caf::behavior { return {[](hello_atom) {}}; }, 0);
+  return sys.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](hello_atom) {}}; });
 }
 
 } // namespace moss

@@ -38,13 +38,11 @@ struct harness {
     auto p = start_store(*sys, opts);
     fuzz::require(static_cast<bool>(p));
     parts = std::move(*p);
-    // (Every spawn passes an argument: CAF 0.17 binds a reference to a null
-    // tuple for one without, which UBSan reports.)
     anchor = spawn_anchor(*sys);
     session = sys->spawn(session_impl, parts.front, anchor, caf::actor_cast<caf::actor>(parts.store));
-    sub = sys->spawn([](watch_subscriber::pointer, int) -> watch_subscriber::behavior_type {
+    sub = sys->spawn([](watch_subscriber::pointer) -> watch_subscriber::behavior_type {
       return {[](watch_batch&) {}, [](watch_end&) {}};
-    }, 0);
+    });
     sched->run();
   }
 
@@ -52,10 +50,10 @@ struct harness {
   template <class T, class... Ts>
   bool ask(Ts... xs) {
     bool answered = false;
-    sys->spawn([&, xs...](caf::event_based_actor* self, int) {
+    sys->spawn([&, xs...](caf::event_based_actor* self) {
       self->request(session, caf::infinite, xs...)
         .then([&](const T&) { answered = true; }, [&](caf::error&) { answered = true; });
-    }, 0);
+    });
     sched->run();
     return answered;
   }

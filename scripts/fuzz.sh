@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ with clang (ASan + UBSan) into
 # ./build-fuzz and runs each for SECONDS (default 60), one at a time, from its
-# seed corpus in fuzz/corpus/. Exits non-zero on any crash, leak, timeout or
-# out-of-memory; the input that caused it is kept as build-fuzz/findings/TARGET-*.
-# Replay one: ./build-fuzz/fuzz/TARGET build-fuzz/findings/TARGET-crash-...
+# seed corpus in fuzz/corpus/. Exits non-zero on any crash, leak, UBSan
+# report, timeout or out-of-memory; the input that caused it is kept as
+# build-fuzz/findings/TARGET-*. Replay one:
+#   ./build-fuzz/fuzz/TARGET build-fuzz/findings/TARGET-crash-...
+# With MOSS_SANITIZED_TESTS=1 it first builds the unit tests of the layers
+# below the network (engine, persistence, core, actors, watch, data safety)
+# in the same sanitized tree and runs them (what CI does).
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
@@ -11,11 +15,26 @@ cd "$(dirname "$0")/.."
 secs="${1:-60}"
 shift || true
 bash scripts/setup.sh fuzz
-flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+tests=(engine_test persistence_test core_test watch_core_test actors_test watch_actors_test
+       data_safety_test)
+with_tests="${MOSS_SANITIZED_TESTS:-0}"
+flags="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g" -DCMAKE_CXX_FLAGS="$flags" \
-  -DMOSS_FUZZ=ON -DMOSS_BUILD_TESTS=OFF -DMOSS_BUILD_BENCH=OFF >/dev/null
-cmake --build build-fuzz --target fuzzers -j"$(nproc)"
+  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g" -DCMAKE_CXX_FLAGS="$flags" -DMOSS_FUZZ=ON \
+  -DMOSS_BUILD_TESTS="$([[ $with_tests == 1 ]] && echo ON || echo OFF)" -DMOSS_BUILD_BENCH=OFF >/dev/null
+build_targets=(fuzzers)
+[[ $with_tests == 1 ]] && build_targets+=("${tests[@]}")
+cmake --build build-fuzz --target "${build_targets[@]}" -j"$(nproc)"
+# Any UBSan report stops the run, except CAF's own (see .ci/ubsan.supp).
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/.ci/ubsan.supp"
+export ASAN_OPTIONS="detect_leaks=1"
+if [[ $with_tests == 1 ]]; then
+  for t in "${tests[@]}"; do
+    bin=$(find build-fuzz/tests -type f -name "$t" -perm -u+x | head -1)
+    echo "== $t (ASan+UBSan)"
+    "$bin" --gtest_brief=1
+  done
+fi
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(wal_record_fuzz log_reader_fuzz snapshot_fuzz manifest_fuzz recovery_fuzz
@@ -26,16 +45,14 @@ failed=()
 for t in "${targets[@]}"; do
   mkdir -p "build-fuzz/corpus/$t"
   echo "== $t (${secs}s)"
-  # Findings go to build-fuzz/findings; new inputs to build-fuzz/corpus/$t,
-  # the committed seeds in fuzz/corpus/$t are only read.
-  if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      "build-fuzz/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  # New inputs go to build-fuzz/corpus/$t; the committed seeds are only read.
+  if ! "build-fuzz/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
       -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="build-fuzz/findings/$t-" \
       "build-fuzz/corpus/$t" "fuzz/corpus/$t" 2>"build-fuzz/$t.log"; then
     failed+=("$t")
     tail -40 "build-fuzz/$t.log"
   fi
-  grep -E "^stat::(number_of_executed_units|new_units_added|peak_rss_mb)|cov: " "build-fuzz/$t.log" | tail -4 || true
+  grep -E "DONE" "build-fuzz/$t.log" | tail -1 || true
 done
 if ((${#failed[@]})); then
   echo "fuzz: findings in ${failed[*]} (inputs in build-fuzz/findings)"
