@@ -5,9 +5,10 @@
 # report, timeout or out-of-memory; the input that caused it is kept as
 # build-fuzz/findings/TARGET-*. Replay one:
 #   ./build-fuzz/fuzz/TARGET build-fuzz/findings/TARGET-crash-...
-# With MOSS_SANITIZED_TESTS=1 it first builds the unit tests of the layers
-# below the network (engine, persistence, core, actors, watch, data safety)
-# in the same sanitized tree and runs them (what CI does).
+# With MOSS_SANITIZED_TESTS=1 it first builds the in-process tests (engine,
+# persistence, core, actors, watch, the embedded facade, data safety, the
+# shell's logic, mossd's options) in the same sanitized tree and runs them
+# (what CI does; the two-process and long crash tests run in scripts/test.sh).
 #
 #   bash scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
@@ -16,7 +17,8 @@ secs="${1:-60}"
 shift || true
 bash scripts/setup.sh fuzz
 tests=(engine_test persistence_test core_test watch_core_test actors_test watch_actors_test
-       data_safety_test)
+       data_safety_test client_test persistence_db_test watch_client_test write_path_test
+       shell_test server_options_test)
 with_tests="${MOSS_SANITIZED_TESTS:-0}"
 flags="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
