@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ with clang (ASan + UBSan) into
 # ./build-fuzz and runs each for SECONDS (default 60), one at a time, from its
-# seed corpus in fuzz/corpus/. Exits non-zero on any crash, leak, UBSan
-# report, timeout or out-of-memory; the input that caused it is kept as
+# seed corpus in fuzz/corpus/ (and dictionary in fuzz/dict/). Exits non-zero
+# on any crash, leak, UBSan report, timeout or out-of-memory; the input that caused it is kept as
 # build-fuzz/findings/TARGET-*. Replay one:
 #   ./build-fuzz/fuzz/TARGET build-fuzz/findings/TARGET-crash-...
 # With MOSS_SANITIZED_TESTS=1 it first builds the in-process tests (engine,
@@ -47,8 +47,10 @@ failed=()
 for t in "${targets[@]}"; do
   mkdir -p "build-fuzz/corpus/$t"
   echo "== $t (${secs}s)"
+  dict=()
+  [[ -f "fuzz/dict/$t.dict" ]] && dict=(-dict="fuzz/dict/$t.dict")
   # New inputs go to build-fuzz/corpus/$t; the committed seeds are only read.
-  if ! "build-fuzz/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if ! "build-fuzz/fuzz/$t" "${dict[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
       -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="build-fuzz/findings/$t-" \
       "build-fuzz/corpus/$t" "fuzz/corpus/$t" 2>"build-fuzz/$t.log"; then
     failed+=("$t")
