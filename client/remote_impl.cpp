@@ -108,15 +108,28 @@ status remote_impl::close() {
   }
   if (sys_) {
     // Pending calls complete with errc::closed as the client drops them; the
-    // bridges end their watches with errc::closed.
-    if (client_)
+    // bridges end their watches with errc::closed. Only once they are gone
+    // does the anchor go, ending our session at the node: its going away
+    // must not reach a bridge or the client first as "unreachable".
+    std::vector<caf::actor> gone;
+    if (client_) {
       caf::anon_send_exit(client_, caf::exit_reason::user_shutdown);
+      gone.push_back(caf::actor_cast<caf::actor>(client_));
+    }
+    {
+      std::lock_guard lk(bridges_mu_);
+      for (auto& addr : bridges_)
+        if (auto b = caf::actor_cast<caf::actor>(addr)) {
+          caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+          gone.push_back(std::move(b));
+        }
+      bridges_.clear();
+    }
+    caf::scoped_actor self{*sys_};
+    for (auto& a : gone)
+      self->wait_for(a);
     if (anchor_)
       caf::anon_send_exit(anchor_, caf::exit_reason::user_shutdown);
-    std::lock_guard lk(bridges_mu_);
-    for (auto& b : bridges_)
-      caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
-    bridges_.clear();
   }
   store_ = nullptr;
   client_ = nullptr;
