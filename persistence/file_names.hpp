@@ -1,6 +1,6 @@
 // The names of the files in a data directory:
 //   LOCK  MANIFEST  snap-<revision, 16 hex digits>-<sequence, 6 digits>.snap
-//   wal-<sequence, 6 digits>.log
+//   wal-<sequence, 6 digits>.log  (and INCARNATION, CLEAN: persistence/incarnation.hpp)
 // Segments and snapshots draw their sequence numbers from one counter, so no
 // file the store writes can take the name of one it wrote before.
 #pragma once
