@@ -289,6 +289,12 @@ TEST(DataSafetyTest, ARepairStartsANewIncarnation) {
   {
     db d = open_or_die(dir_options(dir.path()));
     EXPECT_EQ(d.stats()->incarnation, before) << "an intact log was not cut: same history";
+    ASSERT_TRUE(d.compact());  // compaction keeps the history, and the file
+  }
+  {
+    db d = open_or_die(dir_options(dir.path()));
+    EXPECT_EQ(d.stats()->incarnation, before) << "a compaction or a clean close changed it";
+    ASSERT_TRUE(d.set("b", "2"));  // a segment after the snapshot, for the damage below
   }
   // Damage the tail, repair: the history changed.
   std::filesystem::path seg;
