@@ -1,8 +1,8 @@
 // The coordinator's behavior: the commit path (steps 1-4 in the header),
 // compaction, and close.
-#include "actors/local_only.hpp"
 #include "actors/coordinator.hpp"
 
+#include "actors/local_only.hpp"
 #include "core/txn_eval.hpp"
 #include "messages/errors.hpp"
 

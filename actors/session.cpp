@@ -36,12 +36,6 @@ void session_counts::close(const caf::node_id& node) {
     open_.erase(it);
 }
 
-size_t session_counts::of(const caf::node_id& node) const {
-  std::lock_guard lk(mu_);
-  auto it = open_.find(node);
-  return it == open_.end() ? 0 : it->second;
-}
-
 gateway_actor::behavior_type gateway_impl(gateway_actor::stateful_pointer<gateway_state> self,
                                           store_front front, caf::actor owner,
                                           std::shared_ptr<session_counts> counts) {

@@ -24,10 +24,9 @@ public:
   /// Counts a session of `node`; false when it already has `max`.
   bool open(const caf::node_id& node, size_t max);
   void close(const caf::node_id& node);
-  size_t of(const caf::node_id& node) const;
 
 private:
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::unordered_map<caf::node_id, size_t> open_;
 };
 

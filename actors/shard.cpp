@@ -1,6 +1,7 @@
 // The shard actor's behavior.
-#include "actors/local_only.hpp"
 #include "actors/shard.hpp"
+
+#include "actors/local_only.hpp"
 
 namespace moss {
 

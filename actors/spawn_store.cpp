@@ -1,8 +1,6 @@
 // Spawning the actors of a store.
 #include "actors/spawn_store.hpp"
 
-#include "persistence/incarnation.hpp"
-
 #include <thread>
 
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "actors/ttl_timer.hpp"
 #include "actors/wal_writer.hpp"
 #include "core/recovery.hpp"
+#include "persistence/incarnation.hpp"
 #include "core/validate.hpp"
 #include "messages/errors.hpp"
 

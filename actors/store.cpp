@@ -43,7 +43,16 @@ size_t txn_bytes(const txn_request& t) {
   return n;
 }
 
-// The session bounds of a request as a whole (a batch's size and bytes).
+// A request over the byte bound is refused whole.
+status check_bytes(const store_front& f, std::string_view what, size_t bytes) {
+  if (bytes <= f.peer.max_request_bytes)
+    return status::ok();
+  return {errc::invalid_argument, std::string{what} + " of " + std::to_string(bytes)
+                                    + " bytes exceeds the limit of "
+                                    + std::to_string(f.peer.max_request_bytes)};
+}
+
+// The bounds of a call batch as a whole: its calls and their bytes.
 status check_batch(const store_front& f, const call_batch& batch) {
   if (batch.calls.size() > f.peer.max_batch_calls)
     return {errc::invalid_argument, "a call batch of " + std::to_string(batch.calls.size())
@@ -52,19 +61,7 @@ status check_batch(const store_front& f, const call_batch& batch) {
   size_t bytes = 0;
   for (const call& c : batch.calls)
     bytes += c.key.size() + (c.kind == call_kind::txn ? txn_bytes(c.txn) : 0);
-  if (bytes > f.peer.max_request_bytes)
-    return {errc::invalid_argument, "a call batch of " + std::to_string(bytes)
-                                      + " bytes exceeds the limit of "
-                                      + std::to_string(f.peer.max_request_bytes)};
-  return status::ok();
-}
-
-status check_txn_bytes(const store_front& f, const txn_request& t) {
-  if (size_t bytes = txn_bytes(t); bytes > f.peer.max_request_bytes)
-    return {errc::invalid_argument, "a transaction of " + std::to_string(bytes)
-                                      + " bytes exceeds the limit of "
-                                      + std::to_string(f.peer.max_request_bytes)};
-  return status::ok();
+  return check_bytes(f, "a call batch", bytes);
 }
 
 // A session may have peer.max_in_flight relayed calls unanswered.
@@ -186,7 +183,7 @@ store_actor::behavior_type store_front_behavior(store_ptr self) {
       auto& f = self->state.front;
       if (auto v = validate_txn(req, f.lim); !v)
         return to_error(v);
-      if (auto v = check_txn_bytes(f, req); !v)
+      if (auto v = check_bytes(f, "a transaction", txn_bytes(req)); !v)
         return to_error(v);
       return relay<txn_result>(self, f.coordinator, txn_atom_v, std::move(req));
     },

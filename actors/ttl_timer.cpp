@@ -1,6 +1,7 @@
 // The TTL timer's behavior.
-#include "actors/local_only.hpp"
 #include "actors/ttl_timer.hpp"
+
+#include "actors/local_only.hpp"
 
 #include <algorithm>
 

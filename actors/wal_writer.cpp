@@ -1,7 +1,8 @@
 // The WAL writer's behavior: write each group, fsync by policy, rotate
 // segments and install snapshots.
-#include "actors/local_only.hpp"
 #include "actors/wal_writer.hpp"
+
+#include "actors/local_only.hpp"
 
 #include <algorithm>
 

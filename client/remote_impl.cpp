@@ -196,14 +196,16 @@ result<scan_result> remote_impl::scan(const scan_request& req) {
     auto r = ask<scan_result>(scan_atom_v, page);
     if (!r)
       return r;
-    const bool cut = r->more;
+    // Go on only past a key this page moved to: a node that says "more"
+    // with nothing new would keep this loop asking forever.
+    const bool cut = r->more && !r->entries.empty() && r->entries.back().key >= page.from;
     if (out.entries.empty())
       out.entries = std::move(r->entries);
     else
       out.entries.insert(out.entries.end(), std::make_move_iterator(r->entries.begin()),
                          std::make_move_iterator(r->entries.end()));
     const bool limit_met = req.limit != 0 && out.entries.size() >= req.limit;
-    if (!cut || limit_met || out.entries.empty()) {
+    if (!cut || limit_met) {
       out.more = cut;
       return out;
     }

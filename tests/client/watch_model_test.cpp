@@ -75,6 +75,45 @@ bool wrote_something(const txn_request& req, const txn_result& r) {
   return false;
 }
 
+// The events the log (in revision order) implies: puts as create or update,
+// deletes and prefix deletes of live keys, each with the previous value.
+std::vector<watch_event> model_history(const std::vector<committed>& log) {
+  std::map<std::string, std::string> state;
+  std::vector<watch_event> history;
+  auto emit = [&](event_kind kind, revision rev, const std::string& key, std::string value,
+                  std::optional<std::string> prev) {
+    watch_event ev;
+    ev.kind = kind;
+    ev.rev = rev;
+    ev.key = key;
+    ev.value = std::move(value);
+    ev.has_prev = prev.has_value();
+    ev.prev_value = prev.value_or("");
+    history.push_back(std::move(ev));
+  };
+  for (const committed& c : log) {
+    for (const txn_op& op : c.ops) {
+      auto it = state.find(op.key);
+      std::optional<std::string> prev;
+      if (it != state.end())
+        prev = it->second;
+      if (op.kind == op_kind::put) {
+        emit(prev ? event_kind::update : event_kind::create, c.rev, op.key, op.value, prev);
+        state[op.key] = op.value;
+      } else if (op.kind == op_kind::del && prev) {
+        emit(event_kind::del, c.rev, op.key, {}, prev);
+        state.erase(it);
+      } else if (op.kind == op_kind::del_prefix) {
+        for (auto p = state.lower_bound(op.key); p != state.end() && p->first.starts_with(op.key);) {
+          emit(event_kind::del, c.rev, p->first, {}, p->second);
+          p = state.erase(p);
+        }
+      }
+    }
+  }
+  return history;
+}
+
 // One watcher and what it received, across resumes.
 struct watcher {
   watch_request req;
@@ -179,39 +218,7 @@ TEST(WatchModelTest, ConcurrentWritersAndWatchersMatchTheModel) {
   for (auto& t : readers)
     t.join();
 
-  std::map<std::string, std::string> state;
-  std::vector<watch_event> history;
-  auto emit = [&](event_kind kind, revision rev, const std::string& key, std::string value,
-                  std::optional<std::string> prev) {
-    watch_event ev;
-    ev.kind = kind;
-    ev.rev = rev;
-    ev.key = key;
-    ev.value = std::move(value);
-    ev.has_prev = prev.has_value();
-    ev.prev_value = prev.value_or("");
-    history.push_back(std::move(ev));
-  };
-  for (const committed& c : log) {
-    for (const txn_op& op : c.ops) {
-      auto it = state.find(op.key);
-      std::optional<std::string> prev;
-      if (it != state.end())
-        prev = it->second;
-      if (op.kind == op_kind::put) {
-        emit(prev ? event_kind::update : event_kind::create, c.rev, op.key, op.value, prev);
-        state[op.key] = op.value;
-      } else if (op.kind == op_kind::del && prev) {
-        emit(event_kind::del, c.rev, op.key, {}, prev);
-        state.erase(it);
-      } else if (op.kind == op_kind::del_prefix) {
-        for (auto p = state.lower_bound(op.key); p != state.end() && p->first.starts_with(op.key);) {
-          emit(event_kind::del, c.rev, p->first, {}, p->second);
-          p = state.erase(p);
-        }
-      }
-    }
-  }
+  const std::vector<watch_event> history = model_history(log);
   for (const watcher& w : ws) {
     std::vector<std::string> expected;
     for (const watch_event& ev : history)
@@ -314,28 +321,12 @@ TEST(WatchModelTest, AResumeLoopThroughBurstsEqualsTheModelExactly) {
           break;
       }
     }
-    // The model of puts and deletes, from the writer's log.
+    // The model of puts and deletes, from the writer's log (TTL keys are
+    // never written again, so their expiries change nothing it derives).
     std::sort(log.begin(), log.end(), [](auto& a, auto& b) { return a.rev < b.rev; });
-    std::map<std::string, std::string> state;
     std::vector<std::string> expected;
-    for (const committed& c : log)
-      for (const txn_op& op : c.ops) {
-        auto it = state.find(op.key);
-        const bool live = it != state.end();
-        if (op.kind == op_kind::put) {
-          expected.push_back((live ? "update " : "create ") + op.key + "=" + op.value + " @" + std::to_string(c.rev));
-          if (!op.key.starts_with("t/"))
-            state[op.key] = op.value;
-        } else if (op.kind == op_kind::del && live) {
-          expected.push_back("del " + op.key + "= @" + std::to_string(c.rev));
-          state.erase(it);
-        } else if (op.kind == op_kind::del_prefix) {
-          for (auto p = state.lower_bound(op.key); p != state.end() && p->first.starts_with(op.key);) {
-            expected.push_back("del " + p->first + "= @" + std::to_string(c.rev));
-            p = state.erase(p);
-          }
-        }
-      }
+    for (const watch_event& ev : model_history(log))
+      expected.push_back(show(ev, false));
     std::vector<std::string> changes;
     std::map<std::string, int> expired;
     revision last = 0;
