@@ -7,7 +7,10 @@
 // every_second; "none" runs it in memory). 1M keys of 16 bytes, 100-byte
 // values, both engines.
 //
-//   ./build/bench/db_bench [keys] [every_second|never|none]
+//   ./build/bench/db_bench [keys] [every_second|never|none] [get,set,floor,async,batch,tx]
+//
+// The third argument runs only the named groups of workloads (for perf), on
+// the hash engine, and on the radix engine too if "radix" is among them.
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -168,6 +171,12 @@ latencies caf_floor(int hops, int fd, size_t ops) {
   return out;
 }
 
+// The workload groups to run: all unless named on the command line.
+std::string only;
+bool runs(const char* group) {
+  return only.empty() || ("," + only + ",").find(std::string{","} + group + ",") != std::string::npos;
+}
+
 void run_engine(engine_kind kind, const std::vector<std::string>& keys, const std::string& policy) {
   const size_t n = keys.size();
   scratch_dir dir("moss-db-bench");
@@ -204,6 +213,8 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     return keys[x % n];
   };
   for (int threads : {1, 2}) {
+    if (!runs("get"))
+      break;
     const size_t ops = 400'000;
     auto b = on_threads(threads, [&](int t) {
       uint64_t x = 88172645463325252ull + static_cast<uint64_t>(t);
@@ -215,7 +226,7 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     });
     row(threads == 1 ? "sync get, 1 thread" : "sync get, 2 threads", b, std::nullopt, m, true);
   }
-  {
+  if (runs("get")) {
     // One key over and over: the software path alone, without memory latency.
     const std::string& hot = keys[0];
     auto b = time_each(400'000, [&](size_t) { (void) base.get(hot); });
@@ -223,6 +234,8 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     row("sync get, hot key", b, std::nullopt, m, true);
   }
   for (int threads : {1, 2}) {
+    if (!runs("set"))
+      break;
     const size_t ops = 100'000;
     auto b = on_threads(threads, [&](int t) {
       uint64_t x = 1234567ull + static_cast<uint64_t>(t);
@@ -238,7 +251,7 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     });
     row(threads == 1 ? "sync set, 1 thread" : "sync set, 2 threads", b, w, m, true);
   }
-  {
+  if (runs("floor")) {
     // What CAF alone costs for the hops a sync set makes (caller ->
     // coordinator -> log -> shard -> caller), without and with the write(2).
     int fd = ::open(dir.file("floor.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -251,15 +264,25 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     row("floor: 3 CAF hops", b, std::nullopt, f3, true);
     row("floor: 3 hops + write(2)", b, std::nullopt, f3w, true);
   }
-  {
-    const size_t ops = 1'000'000;
+  // Throughput over 1M random keys: the map, then the map + write(2).
+  const size_t set_ops = 1'000'000;
+  auto set_baselines = [&] {
     uint64_t x = 99;
-    auto b = time_total(ops, [&](size_t count) {
+    auto b = time_total(set_ops, [&](size_t count) {
       for (size_t i = 0; i < count; ++i)
         base.set(pick(x), value);
     });
     x = 99;
-    auto m = time_total(ops, [&](size_t count) {
+    auto w = time_total(set_ops, [&](size_t count) {
+      for (size_t i = 0; i < count; ++i)
+        wbase.set(pick(x), value);
+    });
+    return std::pair{b, w};
+  };
+  if (runs("async")) {
+    auto [b, w] = set_baselines();
+    uint64_t x = 99;
+    auto m = time_total(set_ops, [&](size_t count) {
       std::vector<write_future> window;
       window.reserve(8192);
       for (size_t i = 0; i < count; ++i) {
@@ -273,14 +296,12 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
       for (auto& f : window)
         (void) f.get();
     });
-    x = 99;
-    auto w = time_total(ops, [&](size_t count) {
-      for (size_t i = 0; i < count; ++i)
-        wbase.set(pick(x), value);
-    });
     row("async set (8k window)", b, w, m, false);
-    x = 99;
-    auto mb = time_total(ops, [&](size_t count) {
+  }
+  if (runs("batch")) {
+    auto [b, w] = set_baselines();
+    uint64_t x = 99;
+    auto mb = time_total(set_ops, [&](size_t count) {
       for (size_t i = 0; i < count; i += 1000) {
         batch bt;
         for (size_t j = 0; j < 1000; ++j)
@@ -290,7 +311,7 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     });
     row("batched set (1000/commit)", b, w, mb, false);
     x = 99;
-    auto mab = time_total(ops, [&](size_t count) {
+    auto mab = time_total(set_ops, [&](size_t count) {
       std::deque<write_future> in_flight;  // overlap building, deciding and applying
       for (size_t i = 0; i < count; i += 1000) {
         batch bt;
@@ -308,6 +329,8 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     row("async batches (4 x 1000)", b, w, mab, false);
   }
   for (int threads : {1, 2}) {
+    if (!runs("tx"))
+      break;
     const size_t ops = 50'000;
     auto b = on_threads(threads, [&](int t) {
       uint64_t x = 777ull + static_cast<uint64_t>(t);
@@ -337,12 +360,14 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
 int main(int argc, char** argv) {
   size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   std::string policy = argc > 2 ? argv[2] : "every_second";
+  only = argc > 3 ? argv[3] : "";
   std::printf("db_bench: %zu keys, 16-byte keys, 100-byte values, %u hardware threads, moss log: %s\n",
               n, std::thread::hardware_concurrency(), policy.c_str());
   std::printf("baselines: std::unordered_map + std::shared_mutex in this process; the same map\n"
               "with one write(2) of the encoded record per set to a file beside the store's log\n");
   auto keys = make_keys(n);
   run_engine(engine_kind::hash, keys, policy);
-  run_engine(engine_kind::radix, keys, policy);
+  if (runs("radix"))  // named: the radix engine too
+    run_engine(engine_kind::radix, keys, policy);
   return 0;
 }
