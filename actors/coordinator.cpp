@@ -2,9 +2,10 @@
 // compaction, and close.
 #include "actors/coordinator.hpp"
 
+#include <moss/messages/errors.hpp>
+
 #include "actors/local_only.hpp"
 #include "core/txn_eval.hpp"
-#include "messages/errors.hpp"
 
 namespace moss {
 

@@ -31,10 +31,11 @@
 #include <memory>
 #include <vector>
 
+#include <moss/options.hpp>
+
 #include "actors/interfaces.hpp"
 #include "actors/wal_writer.hpp"
 #include "core/keyspace.hpp"
-#include "core/options.hpp"
 #include "core/snapshot_job.hpp"
 
 namespace moss {

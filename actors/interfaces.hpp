@@ -18,9 +18,10 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include "messages/local.hpp"
-#include "messages/store_handle.hpp"
-#include "messages/type_ids.hpp"
+#include <moss/messages/store_handle.hpp>
+#include <moss/messages/type_ids.hpp>
+
+#include "actors/local_messages.hpp"
 
 namespace moss {
 
@@ -109,12 +110,6 @@ using watch_hub_actor = caf::typed_actor<
   caf::reacts_to<watch_ack_atom, watch_id, uint64_t, caf::actor_addr>,  ///< items consumed in total
   caf::replies_to<stats_atom>::with<watch_stats>,
   caf::reacts_to<progress_atom, uint64_t>>;            ///< its own tick (generation)
-
-/// What mossd publishes: hands each peer a session of its own (a store
-/// front bounded by peer_limits) that ends when `anchor` does, or its node
-/// disconnects. A peer that kills its session ends only its own; one that
-/// kills the gateway is answered by a new one (see tools/mossd).
-using gateway_actor = caf::typed_actor<caf::replies_to<hello_atom, caf::actor>::with<store_actor>>;
 
 } // namespace moss
 

@@ -5,8 +5,8 @@
 
 #include <caf/local_actor.hpp>
 
-#include "common/status.hpp"
-#include "messages/errors.hpp"
+#include <moss/messages/errors.hpp>
+#include <moss/status.hpp>
 
 namespace moss {
 

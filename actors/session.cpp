@@ -5,7 +5,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "messages/errors.hpp"
+#include <moss/messages/errors.hpp>
 
 namespace moss {
 
@@ -23,17 +23,36 @@ caf::result<caf::message> refuse_unknown(caf::scheduled_actor*, caf::message_vie
 bool session_counts::open(const caf::node_id& node, size_t max) {
   std::lock_guard lk(mu_);
   size_t& n = open_[node];
-  if (n >= max)
+  if (n >= max) {
+    if (log_)
+      log_("peer " + to_string(node) + " refused: it has " + std::to_string(n) + " sessions open");
     return false;
+  }
   ++n;
+  ++total_;
+  if (log_)
+    log_("peer " + to_string(node) + " connected (" + std::to_string(n) + " of its sessions, "
+         + std::to_string(total_) + " in all)");
   return true;
 }
 
 void session_counts::close(const caf::node_id& node) {
   std::lock_guard lk(mu_);
   auto it = open_.find(node);
-  if (it != open_.end() && --it->second == 0)
+  if (it == open_.end())
+    return;
+  const size_t left = --it->second;
+  --total_;
+  if (left == 0)
     open_.erase(it);
+  if (log_)
+    log_("peer " + to_string(node) + " disconnected (" + std::to_string(left) + " of its sessions, "
+         + std::to_string(total_) + " in all)");
+}
+
+size_t session_counts::total() const {
+  std::lock_guard lk(mu_);
+  return total_;
 }
 
 gateway_actor::behavior_type gateway_impl(gateway_actor::stateful_pointer<gateway_state> self,

@@ -7,11 +7,15 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 
 #include <caf/node_id.hpp>
+
+#include <moss/remote.hpp>
 
 #include "actors/store.hpp"
 
@@ -19,15 +23,22 @@ namespace moss {
 
 /// Sessions open per peer node, shared by the gateways one server runs in
 /// turn (a replaced gateway keeps counting).
+/// Tells `log` (if set) of each session opened and closed.
 class session_counts {
 public:
+  explicit session_counts(std::function<void(std::string_view)> log = {}) : log_(std::move(log)) {}
+
   /// Counts a session of `node`; false when it already has `max`.
   bool open(const caf::node_id& node, size_t max);
   void close(const caf::node_id& node);
+  /// Sessions open, over all nodes.
+  size_t total() const;
 
 private:
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unordered_map<caf::node_id, size_t> open_;
+  size_t total_ = 0;
+  std::function<void(std::string_view)> log_;
 };
 
 struct gateway_state {
@@ -51,13 +62,6 @@ gateway_actor spawn_gateway(caf::actor_system& sys, const store_front& front, co
 store_actor::behavior_type session_impl(store_ptr self, store_front front, caf::actor anchor,
                                         caf::actor owner);
 
-/// The peer's side of hello: asks `gw` for a session anchored to `anchor`
-/// (an actor of the caller's system that lives as long as the session is
-/// used), waiting at most `timeout`.
-result<store_actor> open_session(caf::actor_system& sys, const gateway_actor& gw,
-                                 const caf::actor& anchor, caf::timespan timeout);
-
-/// An actor that does nothing until it is told to exit: a session's anchor.
-caf::actor spawn_anchor(caf::actor_system& sys);
+// open_session and spawn_anchor, the peer's side of hello: see <moss/remote.hpp>.
 
 } // namespace moss

@@ -3,18 +3,17 @@
 
 #include <thread>
 
-#include <cstdio>
+#include <moss/messages/errors.hpp>
 
 #include "actors/coordinator.hpp"
 #include "actors/shard.hpp"
 #include "actors/store.hpp"
-#include "actors/watch_hub.hpp"
 #include "actors/ttl_timer.hpp"
 #include "actors/wal_writer.hpp"
+#include "actors/watch_hub.hpp"
 #include "core/recovery.hpp"
-#include "persistence/incarnation.hpp"
 #include "core/validate.hpp"
-#include "messages/errors.hpp"
+#include "persistence/incarnation.hpp"
 
 namespace moss {
 
@@ -44,9 +43,8 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     auto recovered = recover(fs, opts.dir, *parts.ks, setup->lock);
     if (!recovered)
       return recovered.error();
-    if (!recovered->tail_report.empty())
-      std::fprintf(stderr, "mossdb: %s: torn log tail truncated: %s\n", opts.dir.c_str(),
-                   recovered->tail_report.c_str());
+    if (!recovered->tail_report.empty() && opts.log)
+      opts.log(opts.dir + ": torn log tail truncated: " + recovered->tail_report);
     // The directory's incarnation, decided before the first write.
     auto incarnation = open_incarnation(fs, opts.dir, opts.fsync == fsync_policy::always);
     if (!incarnation)
@@ -54,6 +52,7 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     parts.incarnation = *incarnation;
     parts.fs = &fs;
     parts.dir = opts.dir;
+    parts.log = opts.log;
     // 2. What the WAL writer takes over (it is spawned with the shards).
     setup->fs = &fs;
     setup->dir = opts.dir;
@@ -126,9 +125,8 @@ status stop_store(store_parts& parts) {
   auto& outcome = drained->wait();
   // 2. Everything acknowledged is on disk: the next open keeps the incarnation.
   if (outcome && parts.fs != nullptr) {
-    if (auto st = mark_clean_close(*parts.fs, parts.dir); !st)
-      std::fprintf(stderr, "mossdb: %s: cannot mark the clean close: %s\n", parts.dir.c_str(),
-                   st.to_string().c_str());
+    if (auto st = mark_clean_close(*parts.fs, parts.dir); !st && parts.log)
+      parts.log(parts.dir + ": cannot mark the clean close: " + st.to_string());
   }
   // 3. Stop the actors (the store's exit stops the others).
   caf::anon_send_exit(parts.store, caf::exit_reason::user_shutdown);

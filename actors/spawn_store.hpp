@@ -3,23 +3,20 @@
 // facade uses directly (the keyspace for reads, the coordinator for writes).
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <vector>
 
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
+#include <moss/options.hpp>
+#include <moss/result.hpp>
+#include <moss/store.hpp>
 
 #include "actors/interfaces.hpp"
 #include "actors/store.hpp"
-#include "common/result.hpp"
 #include "core/keyspace.hpp"
-#include "core/options.hpp"
 
 namespace moss {
-
-/// Registers mossdb's message types and error category; call on the config
-/// of every actor system that talks to a store (both ends of a connection).
-void add_moss_types(caf::actor_system_config& cfg);
 
 /// The actors and shared state of one running store.
 struct store_parts {
@@ -34,6 +31,7 @@ struct store_parts {
   uint64_t incarnation = 0;  ///< see persistence/incarnation.hpp
   file_system* fs = nullptr;  ///< persistent stores: where the clean-close marker goes
   std::string dir;
+  std::function<void(std::string_view)> log;  ///< options::log
 };
 
 /// Recovers `opts.dir` (if set), then spawns the WAL writer, shards,
@@ -45,8 +43,5 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts);
 /// and the log is flushed and fsynced, then the actors exit. Blocks; call it
 /// from a plain thread, never from an actor. Returns the flush's outcome.
 status stop_store(store_parts& parts);
-
-/// Spawns a store and returns its public actor.
-result<store_actor> spawn_store(caf::actor_system& sys, const options& opts = {});
 
 } // namespace moss

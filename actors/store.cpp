@@ -3,9 +3,10 @@
 
 #include <algorithm>
 
+#include <moss/messages/errors.hpp>
+
 #include "core/validate.hpp"
 #include "core/watch_registry.hpp"
-#include "messages/errors.hpp"
 
 namespace moss {
 

@@ -16,9 +16,10 @@
 #include <memory>
 #include <vector>
 
+#include <moss/options.hpp>
+
 #include "actors/interfaces.hpp"
 #include "core/keyspace.hpp"
-#include "core/options.hpp"
 
 namespace moss {
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "messages/errors.hpp"
+#include <moss/messages/errors.hpp>
 
 namespace moss {
 

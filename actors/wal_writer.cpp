@@ -6,7 +6,8 @@
 
 #include <algorithm>
 
-#include "messages/errors.hpp"
+#include <moss/messages/errors.hpp>
+
 #include "persistence/file_names.hpp"
 #include "persistence/wal_record.hpp"
 

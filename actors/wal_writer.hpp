@@ -18,8 +18,9 @@
 #include <string>
 #include <vector>
 
+#include <moss/options.hpp>
+
 #include "actors/interfaces.hpp"
-#include "core/options.hpp"
 #include "persistence/dir_lock.hpp"
 #include "persistence/file.hpp"
 #include "persistence/log_writer.hpp"

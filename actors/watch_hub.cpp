@@ -4,8 +4,9 @@
 
 #include <caf/actor_system.hpp>
 
+#include <moss/messages/errors.hpp>
+
 #include "actors/local_only.hpp"
-#include "messages/errors.hpp"
 
 namespace moss {
 

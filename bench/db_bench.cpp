@@ -28,8 +28,9 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include <moss/db.hpp>
+
 #include "bench/bench_util.hpp"
-#include "client/db.hpp"
 #include "core/completion.hpp"
 
 using namespace moss;

@@ -28,9 +28,10 @@
 #include <caf/io/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include <moss/db.hpp>
+
 #include "actors/spawn_store.hpp"
 #include "bench/bench_util.hpp"
-#include "client/db.hpp"
 #include "tests/tools/mossd_process.hpp"
 
 using namespace std::chrono_literals;

@@ -11,8 +11,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include <moss/db.hpp>
+
 #include "bench/bench_util.hpp"
-#include "client/db.hpp"
 
 using namespace moss;
 using namespace moss::bench;

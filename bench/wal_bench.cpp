@@ -18,8 +18,9 @@
 #include <iostream>
 #include <thread>
 
+#include <moss/db.hpp>
+
 #include "bench/bench_util.hpp"
-#include "client/db.hpp"
 
 using namespace moss;
 using namespace moss::bench;

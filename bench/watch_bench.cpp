@@ -12,8 +12,9 @@
 #include <cstdlib>
 #include <thread>
 
+#include <moss/db.hpp>
+
 #include "bench/bench_util.hpp"
-#include "client/db.hpp"
 #include "core/watch_registry.hpp"
 
 using namespace moss;

@@ -1,6 +1,9 @@
 // The facade: input checks and result shapes, the same for both back ends.
+#include <moss/db.hpp>
+
 #include "client/embedded_impl.hpp"
 #include "client/remote_impl.hpp"
+#include "core/recovery.hpp"
 #include "core/validate.hpp"
 
 namespace moss {

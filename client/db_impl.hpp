@@ -8,7 +8,8 @@
 #include <optional>
 #include <string_view>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "client/watch_channel.hpp"
 #include "core/completion.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <caf/scoped_actor.hpp>
 
-#include "messages/errors.hpp"
+#include <moss/messages/errors.hpp>
 
 namespace moss {
 

@@ -3,7 +3,7 @@
 
 #include <caf/sec.hpp>
 
-#include "messages/errors.hpp"
+#include <moss/messages/errors.hpp>
 
 namespace moss {
 

@@ -21,8 +21,9 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <moss/result.hpp>
+
 #include "actors/interfaces.hpp"
-#include "common/result.hpp"
 
 namespace moss {
 

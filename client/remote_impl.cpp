@@ -10,10 +10,11 @@
 #include <caf/openssl/manager.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include <moss/messages/errors.hpp>
+#include <moss/time_source.hpp>
+
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
-#include "core/time_source.hpp"
-#include "messages/errors.hpp"
 
 namespace moss {
 

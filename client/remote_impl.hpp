@@ -15,7 +15,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
-#include "client/connect_options.hpp"
+#include <moss/connect_options.hpp>
+
 #include "client/db_impl.hpp"
 #include "client/remote_client.hpp"
 

@@ -1,8 +1,9 @@
 // The channel between a bridge actor and the thread reading a watch.
 #include "client/watch_channel.hpp"
 
+#include <moss/messages/errors.hpp>
+
 #include "actors/watch_hub.hpp"
-#include "messages/errors.hpp"
 
 namespace moss {
 

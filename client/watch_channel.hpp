@@ -14,8 +14,9 @@
 #include <mutex>
 #include <optional>
 
+#include <moss/watch.hpp>
+
 #include "actors/interfaces.hpp"
-#include "client/watch.hpp"
 
 namespace moss {
 

@@ -1,5 +1,5 @@
 // Names of error codes and the printable form of a status.
-#include "common/status.hpp"
+#include <moss/status.hpp>
 
 namespace moss {
 

@@ -9,8 +9,8 @@
 #include <memory>
 #include <optional>
 
-#include "common/result.hpp"
-#include "messages/txn.hpp"
+#include <moss/messages/txn.hpp>
+#include <moss/result.hpp>
 
 namespace moss {
 

@@ -23,11 +23,12 @@
 #include <string_view>
 #include <vector>
 
-#include "core/time_source.hpp"
+#include <moss/messages/kv.hpp>
+#include <moss/messages/scan.hpp>
+#include <moss/time_source.hpp>
+
 #include "core/write_group.hpp"
 #include "engine/engine.hpp"
-#include "messages/kv.hpp"
-#include "messages/scan.hpp"
 
 namespace moss {
 

@@ -4,7 +4,9 @@
 
 #include <string>
 
-#include "common/result.hpp"
+#include <moss/repair.hpp>
+#include <moss/result.hpp>
+
 #include "core/keyspace.hpp"
 #include "persistence/dir_lock.hpp"
 #include "persistence/file.hpp"
@@ -47,15 +49,6 @@ struct check_report {
 /// Reads the store in `dir` as an open would, changing nothing and taking no
 /// lock: reports the snapshot, the log, a torn tail, and damage before it.
 result<check_report> check(file_system& fs, const std::string& dir);
-
-/// What repair did to a data directory.
-struct repair_report {
-  uint64_t kept_records = 0;     ///< records in the segments left
-  revision last_rev = 0;         ///< last revision left
-  uint64_t cut_bytes = 0;        ///< bytes removed from the log
-  uint64_t dropped_segments = 0; ///< whole segments dropped after a cut
-  std::string detail;            ///< human-readable account
-};
 
 /// Cuts the log of the store in `dir` back to its longest valid prefix: the
 /// damaged segment is truncated at its first bad record and later segments

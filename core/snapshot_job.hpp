@@ -11,7 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
+
 #include "core/keyspace.hpp"
 #include "persistence/file.hpp"
 

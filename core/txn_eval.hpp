@@ -11,9 +11,10 @@
 #include <absl/container/flat_hash_set.h>
 #include <absl/hash/hash.h>
 
+#include <moss/messages/txn.hpp>
+
 #include "core/keyspace.hpp"
 #include "core/write_group.hpp"
-#include "messages/txn.hpp"
 
 namespace moss {
 

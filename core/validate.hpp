@@ -4,10 +4,10 @@
 
 #include <string_view>
 
-#include "common/status.hpp"
-#include "core/options.hpp"
-#include "messages/scan.hpp"
-#include "messages/txn.hpp"
+#include <moss/messages/scan.hpp>
+#include <moss/messages/txn.hpp>
+#include <moss/options.hpp>
+#include <moss/status.hpp>
 
 namespace moss {
 

@@ -11,7 +11,7 @@
 #include <deque>
 
 #include "core/write_group.hpp"
-#include "engine/function_ref.hpp"
+#include "common/function_ref.hpp"
 
 namespace moss {
 

@@ -20,8 +20,9 @@
 
 #include <absl/container/flat_hash_map.h>
 
-#include "engine/function_ref.hpp"
-#include "messages/watch.hpp"
+#include <moss/messages/watch.hpp>
+
+#include "common/function_ref.hpp"
 
 namespace moss {
 

@@ -23,10 +23,11 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
-#include "common/result.hpp"
+#include <moss/messages/watch.hpp>
+#include <moss/result.hpp>
+
 #include "core/watch_history.hpp"
 #include "core/watch_index.hpp"
-#include "messages/watch.hpp"
 
 namespace moss {
 

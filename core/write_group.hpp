@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "common/record_meta.hpp"
+#include <moss/record_meta.hpp>
+
 #include "core/completion.hpp"
 
 namespace moss {

@@ -6,16 +6,12 @@
 #include <memory>
 #include <string_view>
 
-#include "engine/function_ref.hpp"
+#include <moss/engine_kind.hpp>
+
+#include "common/function_ref.hpp"
 #include "engine/record.hpp"
 
 namespace moss {
-
-/// Which engine a store uses.
-enum class engine_kind {
-  hash,   ///< hash map: fastest point reads; scans collect and sort
-  radix,  ///< adaptive radix tree: ordered, cheap prefix and range scans
-};
 
 /// Called per record during a scan; return false to stop early.
 using record_visitor = function_ref<bool(const record&)>;
@@ -59,8 +55,5 @@ public:
 
 /// Creates an empty engine of the given kind.
 std::unique_ptr<engine> make_engine(engine_kind kind);
-
-/// "hash" or "radix".
-std::string_view to_string(engine_kind kind) noexcept;
 
 } // namespace moss

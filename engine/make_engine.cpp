@@ -14,4 +14,11 @@ std::string_view to_string(engine_kind kind) noexcept {
   return kind == engine_kind::hash ? "hash" : "radix";
 }
 
+std::optional<engine_kind> parse_engine_kind(std::string_view name) noexcept {
+  for (engine_kind k : {engine_kind::hash, engine_kind::radix})
+    if (name == to_string(k))
+      return k;
+  return std::nullopt;
+}
+
 } // namespace moss

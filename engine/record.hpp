@@ -17,7 +17,7 @@
 #include <memory>
 #include <string_view>
 
-#include "common/record_meta.hpp"
+#include <moss/record_meta.hpp>
 
 namespace moss {
 

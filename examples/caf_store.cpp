@@ -8,7 +8,7 @@
 #include <caf/exit_reason.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "actors/spawn_store.hpp"
+#include <moss/store.hpp>
 
 using namespace std::chrono_literals;
 

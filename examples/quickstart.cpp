@@ -2,7 +2,7 @@
 // Go MossDB's README example does; then a prefix scan and a transaction.
 #include <iostream>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
 
 int main() {
   auto db = moss::db::open({});

@@ -14,14 +14,12 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
-#include <caf/io/publish.hpp>
 #include <caf/io/remote_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "actors/session.hpp"
-#include "actors/spawn_store.hpp"
-#include "client/db.hpp"
-#include "messages/errors.hpp"
+#include <moss/db.hpp>
+#include <moss/remote.hpp>
+#include <moss/store.hpp>
 
 using namespace std::chrono_literals;
 
@@ -94,27 +92,25 @@ int main(int argc, char** argv) {
   cfg.load<caf::io::middleman>();
   moss::add_moss_types(cfg);
   caf::actor_system node{cfg};
-  std::optional<moss::store_parts> own;
+  std::optional<moss::served_store> own;
   if (argc == 3) {
     host = argv[1];
     port = static_cast<uint16_t>(std::atoi(argv[2]));
   } else {
-    auto parts = moss::start_store(node, moss::options{});
     // What mossd does: publish a gateway, which gives each peer a session.
-    auto published = parts ? caf::io::publish(moss::spawn_gateway(node, parts->front, parts->store), 0, "127.0.0.1")
-                           : caf::expected<uint16_t>{caf::sec::runtime_error};
-    if (!published) {
-      std::cerr << "cannot publish a store\n";
+    auto served = moss::serve(node, moss::options{}, 0, "127.0.0.1");
+    if (!served) {
+      std::cerr << "cannot publish a store: " << served.error().to_string() << "\n";
       return 1;
     }
-    own = std::move(*parts);
-    port = *published;
+    own = std::move(*served);
+    port = own->port();
     std::cout << "published a store on 127.0.0.1:" << port << "\n";
   }
   int rc = with_the_facade(host, port);
   if (rc == 0)
     rc = with_caf_requests(host, port);
   if (own)
-    (void) moss::stop_store(*own);
+    (void) own->stop();
   return rc;
 }

@@ -13,8 +13,9 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/binary_serializer.hpp>
 
+#include <moss/db.hpp>
+
 #include "actors/spawn_store.hpp"
-#include "client/db.hpp"
 #include "persistence/file.hpp"
 #include "persistence/log_reader.hpp"
 

@@ -5,9 +5,10 @@
 // torn tail) gives the same keys at the same revision.
 #include <cstring>
 
+#include <moss/time_source.hpp>
+
 #include "core/keyspace.hpp"
 #include "core/recovery.hpp"
-#include "core/time_source.hpp"
 #include "fuzz/fuzz_util.hpp"
 #include "persistence/dir_lock.hpp"
 #include "persistence/file_names.hpp"

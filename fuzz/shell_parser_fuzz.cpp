@@ -1,7 +1,8 @@
 // The shell's tokenizer and its txn and batch parsers over arbitrary lines:
 // no crash; an error is invalid_argument with a message; what parses is a
 // request the store's validation can judge.
-#include "core/options.hpp"
+#include <moss/options.hpp>
+
 #include "core/validate.hpp"
 #include "fuzz/fuzz_util.hpp"
 #include "tools/moss/token.hpp"

@@ -1,5 +1,5 @@
 // Conversions between CAF errors and statuses.
-#include "messages/errors.hpp"
+#include <moss/messages/errors.hpp>
 
 #include <caf/sec.hpp>
 

@@ -4,7 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
+
 #include "persistence/file.hpp"
 
 namespace moss {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
 
 namespace moss {
 

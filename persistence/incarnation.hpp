@@ -15,7 +15,8 @@
 #include <cstdint>
 #include <string>
 
-#include "common/result.hpp"
+#include <moss/result.hpp>
+
 #include "persistence/file.hpp"
 
 namespace moss {

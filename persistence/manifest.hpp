@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
+
 #include "persistence/file.hpp"
 
 namespace moss {

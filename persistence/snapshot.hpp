@@ -9,7 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
+
 #include "persistence/file.hpp"
 
 namespace moss {

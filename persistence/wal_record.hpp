@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
 
 namespace moss {
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds everything, and runs the whole test suite with ctest.
+# Installs what is missing, builds everything, runs the whole test suite with
+# ctest, then builds and runs the examples against the installed package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
-cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600
+(cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
+bash scripts/consumer_test.sh

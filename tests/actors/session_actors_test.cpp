@@ -7,8 +7,9 @@
 #include <caf/event_based_actor.hpp>
 #include <gtest/gtest.h>
 
+#include <moss/messages/errors.hpp>
+
 #include "actors/session.hpp"
-#include "messages/errors.hpp"
 #include "tests/actors/store_fixture.hpp"
 
 namespace moss {

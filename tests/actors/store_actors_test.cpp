@@ -10,9 +10,10 @@
 #include <caf/scheduler/test_coordinator.hpp>
 #include <gtest/gtest.h>
 
+#include <moss/messages/errors.hpp>
+
 #include "actors/spawn_store.hpp"
 #include "tests/actors/store_fixture.hpp"
-#include "messages/errors.hpp"
 
 namespace moss {
 namespace {

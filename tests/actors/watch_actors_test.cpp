@@ -11,10 +11,11 @@
 #include <caf/scheduler/test_coordinator.hpp>
 #include <gtest/gtest.h>
 
+#include <moss/messages/errors.hpp>
+
 #include "actors/spawn_store.hpp"
-#include "tests/actors/store_fixture.hpp"
 #include "actors/watch_hub.hpp"
-#include "messages/errors.hpp"
+#include "tests/actors/store_fixture.hpp"
 
 using namespace std::chrono_literals;
 

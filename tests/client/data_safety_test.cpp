@@ -13,7 +13,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "core/recovery.hpp"
 #include "persistence/fault_injection_file_system.hpp"
 #include "tests/persistence/temp_dir.hpp"

@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
 
 namespace moss {
 namespace {

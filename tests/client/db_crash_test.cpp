@@ -15,7 +15,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "tests/persistence/temp_dir.hpp"
 #include "tests/util/child_process.hpp"
 

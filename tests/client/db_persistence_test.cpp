@@ -11,7 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "persistence/fault_injection_file_system.hpp"
 #include "tests/persistence/temp_dir.hpp"
 
@@ -227,7 +228,15 @@ TEST_P(DbPersistenceTest, TornTailIsCutReportedAndLaterWritesSurvive) {
     out << "\x13\x37garbage-half-record";
   }
   {
-    db d = open();
+    // Reported to the options' log sink, one line; nothing on stderr.
+    std::vector<std::string> lines;
+    options o = opts();
+    o.log = [&](std::string_view line) { lines.emplace_back(line); };
+    testing::internal::CaptureStderr();
+    db d = std::move(*db::open(o));
+    EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_NE(lines[0].find("torn log tail truncated: " + last_segment), std::string::npos) << lines[0];
     EXPECT_EQ(d.stats()->torn_tails, 1u);
     EXPECT_EQ(d.stats()->keys, 20u);
     ASSERT_TRUE(d.set("after", "repair"));

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
 
 using namespace std::chrono_literals;
 using namespace std::string_literals;

@@ -7,7 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "persistence/log_reader.hpp"
 #include "tests/persistence/temp_dir.hpp"
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/time_source.hpp"
-#include "messages/txn.hpp"
+#include <moss/messages/txn.hpp>
+#include <moss/time_source.hpp>
 
 namespace moss::test {
 

@@ -23,7 +23,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "tests/client/kv_model.hpp"
 #include "tests/persistence/temp_dir.hpp"
 #include "tests/util/child_process.hpp"

@@ -6,7 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "persistence/fault_injection_file_system.hpp"
 #include "tests/persistence/temp_dir.hpp"
 

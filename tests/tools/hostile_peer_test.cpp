@@ -18,10 +18,11 @@
 #include <caf/scoped_actor.hpp>
 #include <gtest/gtest.h>
 
+#include <moss/db.hpp>
+#include <moss/messages/errors.hpp>
+
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
-#include "client/db.hpp"
-#include "messages/errors.hpp"
 #include "tests/persistence/temp_dir.hpp"
 #include "tests/tools/mossd_process.hpp"
 

@@ -2,7 +2,7 @@
 # Runs the built moss binary without a terminal and checks its output and
 # exit codes: stdin mode, -c mode, stop at the first error, --help, and
 # --connect to a mossd node (commands, a watch, the node going away).
-# Usage: moss_binary_test.sh PATH/TO/moss PATH/TO/mossd
+# Usage: moss_binary_test.sh PATH/TO/moss PATH/TO/mossd PATH/TO/CMakeLists.txt
 moss="$1"
 mossd="$2"
 failures=0
@@ -96,8 +96,35 @@ v' $? "$out"
 "$moss" --bogus >/dev/null 2>&1
 check bad-option 2 '' $? ''
 
+# --version, --fsync and --engine.
+out=$("$moss" --version 2>&1)
+check version 0 "moss (mossdb) $(sed -n 's/^project(mossdb VERSION \([0-9.]*\).*/\1/p' "$3")" $? "$out"
+out=$("$mossd" --version 2>&1)
+check mossd-version 0 "mossd (mossdb) $(sed -n 's/^project(mossdb VERSION \([0-9.]*\).*/\1/p' "$3")" $? "$out"
+# Under always every write is fsynced before its answer: two sets, two fsyncs.
+out=$("$moss" "$tmp/s9" --fsync always --engine hash -c 'set a 1' -c 'set b 2' -c stats 2>&1 </dev/null \
+      | grep -E '^(OK|fsyncs )')
+check fsync-always 0 'OK
+OK
+fsyncs 2' $? "$out"
+"$moss" "$tmp/s9" --fsync sometimes -c 'get a' >/dev/null 2>&1 </dev/null
+check fsync-bad 2 '' $? ''
+"$moss" "$tmp/s9" --engine btree -c 'get a' >/dev/null 2>&1 </dev/null
+check engine-bad 2 '' $? ''
+"$moss" --connect 127.0.0.1:1 --fsync always -c 'get a' >/dev/null 2>&1 </dev/null
+check connect-fsync 2 '' $? ''
+
+# A torn log tail is cut at open and reported on stderr, through the
+# store's log sink (the library itself never writes to stderr).
+"$moss" "$tmp/s10" -c 'set a 1' >/dev/null 2>&1 </dev/null
+printf 'torn' >>"$(ls "$tmp"/s10/wal-*.log | tail -1)"
+out=$("$moss" "$tmp/s10" -c 'get a' 2>"$tmp/s10.err" </dev/null)
+check torn-tail-answer 0 '1' $? "$out"
+grep -q '^moss: .*s10: torn log tail truncated: ' "$tmp/s10.err"
+check torn-tail-reported 0 '' $? ''
+
 # --connect: a node on a free port, which it prints.
-"$mossd" --dir "$tmp/node" --port 0 --fsync always >"$tmp/listening" 2>/dev/null &
+"$mossd" --dir "$tmp/node" --port 0 --fsync always >"$tmp/listening" 2>"$tmp/node.err" &
 node=$!
 for _ in $(seq 100); do
   grep -q listening "$tmp/listening" 2>/dev/null && break
@@ -123,6 +150,10 @@ check connect-watch 0 '1 create app/a 1
 out=$(printf 'stats\n' | "$moss" --connect "$addr" 2>&1 | grep -E '^(revision|watchers) ')
 check connect-stats 0 'revision 3
 watchers 0' $? "$out"
+# mossd logs a line for each session opened and closed.
+grep -q '^mossd: peer .* connected (1 of its sessions' "$tmp/node.err" \
+  && grep -q '^mossd: peer .* disconnected (0 of its sessions' "$tmp/node.err"
+check mossd-logs-sessions 0 '' $? 
 # The node goes away under a running watch, then under a command.
 "$moss" --connect "$addr" -c 'watch prefix app/' >"$tmp/watch2" 2>&1 </dev/null &
 watcher=$!

@@ -17,9 +17,10 @@
 #include <caf/scoped_actor.hpp>
 #include <gtest/gtest.h>
 
+#include <moss/messages/errors.hpp>
+
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
-#include "messages/errors.hpp"
 #include "tests/persistence/temp_dir.hpp"
 #include "tests/tools/mossd_process.hpp"
 

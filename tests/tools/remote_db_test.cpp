@@ -13,7 +13,8 @@
 
 #include <gtest/gtest.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "tests/persistence/temp_dir.hpp"
 #include "tests/tools/mossd_process.hpp"
 

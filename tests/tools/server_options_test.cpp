@@ -45,6 +45,10 @@ TEST(ServerOptionsTest, BadInputIsAClearError) {
   EXPECT_EQ(parse({"--fsync", "sometimes"}).code(), errc::invalid_argument);
   EXPECT_EQ(parse({"--tls-cert", "c.pem"}).error().message(), "--tls-cert needs --tls-key and --tls-ca");
   EXPECT_EQ(parse({"--bogus", "1"}).error().message(), "unknown option --bogus");
+  EXPECT_EQ(parse({"--stats-interval", "-1"}).error().message(), "--stats-interval takes seconds, 0 to 86400");
+  EXPECT_EQ(parse({"--stats-interval", "86401"}).code(), errc::invalid_argument);
+  EXPECT_EQ(parse({"--stats-interval", "30"})->stats_interval_s, 30u);
+  EXPECT_EQ(parse({})->stats_interval_s, 0u);
   EXPECT_EQ(parse({"--config", "/nonexistent/mossd.conf"}).code(), errc::invalid_argument);
   test::temp_dir dir;
   std::ofstream(dir.file("bad.conf")) << "port 9000\n";

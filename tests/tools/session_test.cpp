@@ -89,7 +89,29 @@ TEST(ShellCliTest, HelpAndDashDash) {
   EXPECT_TRUE(parse_cli(h)->help);
   auto dd = argv_of({"--", "-odd-dir"});
   EXPECT_EQ(parse_cli(dd)->dir, "-odd-dir");
-  EXPECT_NE(usage_text().find("usage: moss [DIR] [-c COMMAND]... [--help]"), std::string::npos);
+  EXPECT_NE(usage_text().find("usage: moss [DIR] [--fsync POLICY] [--engine KIND] [-c COMMAND]..."),
+            std::string::npos);
+  EXPECT_TRUE(parse_cli(argv_of({"--version"}))->version);
+}
+
+TEST(ShellCliTest, FsyncAndEngineReachTheStoreOptions) {
+  auto cfg = parse_cli(argv_of({"d", "--fsync", "always", "--engine", "hash"}));
+  ASSERT_TRUE(cfg);
+  moss::options opts = store_options(*cfg);
+  EXPECT_EQ(opts.dir, "d");
+  EXPECT_EQ(opts.fsync, fsync_policy::always);
+  EXPECT_EQ(opts.engine, engine_kind::hash);
+  EXPECT_TRUE(opts.log);  // the shell prints what the store reports
+  for (const char* p : {"always", "every_second", "never"})
+    EXPECT_EQ(to_string(*parse_cli(argv_of({"--fsync", p}))->fsync), p);
+  moss::options plain = store_options(*parse_cli(argv_of({})));
+  EXPECT_EQ(plain.fsync, moss::options{}.fsync);
+  EXPECT_EQ(plain.engine, moss::options{}.engine);
+  EXPECT_EQ(parse_cli(argv_of({"--fsync", "sometimes"})).error().message(),
+            "--fsync takes always, every_second or never");
+  EXPECT_EQ(parse_cli(argv_of({"--engine", "btree"})).error().message(), "--engine takes hash or radix");
+  EXPECT_EQ(parse_cli(argv_of({"--fsync"})).error().message(), "--fsync needs a value");
+  EXPECT_EQ(parse_cli(argv_of({"--connect", "h:1", "--engine", "hash"})).code(), errc::invalid_argument);
 }
 
 TEST(ShellCliTest, BadArgumentsAreErrors) {

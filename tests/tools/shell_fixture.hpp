@@ -9,7 +9,8 @@
 #include <sstream>
 #include <string>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "tools/moss/session.hpp"
 
 namespace moss::shell {

@@ -8,7 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.hpp"
+#include <moss/result.hpp>
+
 #include "tools/moss/token.hpp"
 
 namespace moss::shell {

@@ -1,7 +1,9 @@
 // The --check and --fix modes of the shell.
 #include "tools/moss/check.hpp"
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
+#include "core/recovery.hpp"
 #include "persistence/file.hpp"
 
 namespace moss::shell {

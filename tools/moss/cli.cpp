@@ -2,6 +2,7 @@
 #include "tools/moss/cli.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <string_view>
 
 #include "tools/moss/arg_reader.hpp"
@@ -36,10 +37,30 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
       return status{errc::invalid_argument, std::string{args[i]} + " needs a value"};
     return std::string_view{args[++i]};
   };
+  // The value after option args[i], one of the names `parse` knows, into `out`.
+  auto named_value = [&]<class T>(size_t& i, std::optional<T> (*parse)(std::string_view) noexcept,
+                                  const char* names, std::optional<T>& out) -> status {
+    const std::string_view option = args[i];
+    auto v = value_of(i);
+    if (!v)
+      return v.error();
+    out = parse(*v);
+    if (!out)
+      return status{errc::invalid_argument, std::string{option} + " takes " + names};
+    return status::ok();
+  };
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
     if (!options_done && (a == "-h" || a == "--help")) {
       cfg.help = true;
+    } else if (!options_done && a == "--version") {
+      cfg.version = true;
+    } else if (!options_done && a == "--fsync") {
+      if (auto st = named_value(i, parse_fsync_policy, "always, every_second or never", cfg.fsync); !st)
+        return st;
+    } else if (!options_done && a == "--engine") {
+      if (auto st = named_value(i, parse_engine_kind, "hash or radix", cfg.engine); !st)
+        return st;
     } else if (!options_done && a == "-c") {
       if (i + 1 == args.size())
         return status{errc::invalid_argument, "-c needs a command"};
@@ -85,8 +106,9 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
   }
   if (cfg.fix && !cfg.check)
     return status{errc::invalid_argument, "--fix goes with --check"};
-  if (cfg.remote_store() && (have_dir || cfg.check))
-    return status{errc::invalid_argument, "--connect talks to a node: it takes no DIR and no --check"};
+  if (cfg.remote_store() && (have_dir || cfg.check || cfg.fsync || cfg.engine))
+    return status{errc::invalid_argument,
+                  "--connect talks to a node: it takes no DIR, --check, --fsync or --engine"};
   if (!cfg.remote_store() && (cfg.remote.tls() || cfg.remote.timeout != connect_options{}.timeout))
     return status{errc::invalid_argument, "--timeout and --tls-* go with --connect"};
   if (cfg.check && !cfg.commands.empty())
@@ -95,10 +117,14 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
 }
 
 std::string usage_text() {
-  return std::string{"usage: moss [DIR] [-c COMMAND]... [--help]\n"
+  return std::string{"usage: moss [DIR] [--fsync POLICY] [--engine KIND] [-c COMMAND]... [--help] [--version]\n"
                      "       moss --connect HOST:PORT [--timeout DURATION]\n"
                      "            [--tls-cert FILE --tls-key FILE --tls-ca FILE] [-c COMMAND]...\n"
                      "       moss [DIR] --check [--fix]\n"
+         "\n"
+         "DIR is created (with its parents) if missing. POLICY: always (a write is\n"
+         "answered after the fsync covering it), every_second (default), never.\n"
+         "KIND: radix (default; ordered scans), hash (fastest point reads).\n"
          "\n"
          "--connect talks to a mossd node instead of opening a directory; every\n"
          "command then waits at most --timeout (default 5s) for its answer.\n"
@@ -122,9 +148,20 @@ std::string banner_text(const cli_config& cfg) {
   return out;
 }
 
-moss::options store_options(const std::string& dir) {
+moss::options store_options(const cli_config& cfg) {
   moss::options opts;
-  opts.dir = dir;
+  opts.dir = cfg.dir;
+  if (cfg.fsync)
+    opts.fsync = *cfg.fsync;
+  if (cfg.engine)
+    opts.engine = *cfg.engine;
+  // What the store reports on its own (a torn tail cut at open) goes to stderr.
+  opts.log = [](std::string_view line) {
+    std::string out = "moss: ";
+    out.append(line);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stderr);
+  };
   return opts;
 }
 

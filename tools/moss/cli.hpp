@@ -2,13 +2,14 @@
 // and the one place the store's (or the connection's) options are built from it.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "client/connect_options.hpp"
-#include "common/result.hpp"
-#include "core/options.hpp"
+#include <moss/connect_options.hpp>
+#include <moss/options.hpp>
+#include <moss/result.hpp>
 
 namespace moss::shell {
 
@@ -16,6 +17,10 @@ struct cli_config {
   std::string dir = "./moss-data";
   std::vector<std::string> commands;  ///< from -c, in order
   bool help = false;
+  bool version = false;  ///< --version: print mossdb's version
+  /// --fsync, --engine: how the store in DIR is opened (not with --connect).
+  std::optional<fsync_policy> fsync;
+  std::optional<engine_kind> engine;
   bool check = false;  ///< --check: report on DIR's files instead of opening it
   bool fix = false;    ///< --fix (with --check): cut a damaged log back to its valid prefix
   std::string host;    ///< --connect HOST:PORT: talk to a mossd node instead of DIR
@@ -40,7 +45,8 @@ std::string usage_text();
 /// data lives (a directory, or a node's HOST:PORT).
 std::string banner_text(const cli_config& cfg);
 
-/// The options the shell opens its store with: the store in `dir`.
-moss::options store_options(const std::string& dir);
+/// The options the shell opens its store with: the store in DIR, with
+/// --fsync and --engine if given, reporting to stderr.
+moss::options store_options(const cli_config& cfg);
 
 } // namespace moss::shell

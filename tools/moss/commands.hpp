@@ -6,7 +6,8 @@
 #include <span>
 #include <string_view>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "tools/moss/outcome.hpp"
 #include "tools/moss/token.hpp"
 

@@ -6,10 +6,10 @@
 #include <ostream>
 #include <string>
 
-#include "messages/scan.hpp"
-#include "messages/stats.hpp"
-#include "messages/txn.hpp"
-#include "messages/watch.hpp"
+#include <moss/messages/scan.hpp>
+#include <moss/messages/stats.hpp>
+#include <moss/messages/txn.hpp>
+#include <moss/messages/watch.hpp>
 
 namespace moss::shell {
 

@@ -5,7 +5,9 @@
 
 #include <unistd.h>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+#include <moss/version.hpp>
+
 #include "tools/moss/check.hpp"
 #include "tools/moss/cli.hpp"
 #include "tools/moss/repl.hpp"
@@ -22,10 +24,14 @@ int main(int argc, char** argv) {
     std::cout << usage_text();
     return 0;
   }
+  if (cfg->version) {
+    std::cout << "moss (mossdb) " MOSS_VERSION "\n";
+    return 0;
+  }
   if (cfg->check)
     return run_check(cfg->dir, cfg->fix, std::cout, std::cerr);
   auto db = cfg->remote_store() ? moss::db::connect(cfg->host, cfg->port, cfg->remote)
-                                : moss::db::open(store_options(cfg->dir));
+                                : moss::db::open(store_options(*cfg));
   if (!db) {
     std::cerr << "error: " << db.error().to_string() << "\n";
     return 1;

@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
 
 namespace moss::shell {
 

@@ -8,7 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "client/db.hpp"
+#include <moss/db.hpp>
+
 #include "tools/moss/outcome.hpp"
 
 namespace moss::shell {

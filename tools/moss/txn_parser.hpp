@@ -8,8 +8,9 @@
 #include <optional>
 #include <span>
 
-#include "common/result.hpp"
-#include "messages/txn.hpp"
+#include <moss/messages/txn.hpp>
+#include <moss/result.hpp>
+
 #include "tools/moss/token.hpp"
 
 namespace moss::shell {

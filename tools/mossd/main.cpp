@@ -23,6 +23,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <moss/version.hpp>
+
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
 #include "tools/mossd/server_options.hpp"
@@ -52,6 +54,27 @@ std::optional<std::string> why_unbindable(const std::string& host, uint16_t port
   return why;
 }
 
+// mossd's log: one line each on stderr, from any thread.
+void log_line(std::string_view line) {
+  std::string out = "mossd: ";
+  out.append(line);
+  out += '\n';
+  std::fwrite(out.data(), 1, out.size(), stderr);
+}
+
+// The periodic stats line (--stats-interval).
+void log_stats(caf::scoped_actor& self, const moss::store_actor& store, const moss::session_counts& counts) {
+  self->request(store, std::chrono::seconds(5), moss::stats_atom_v)
+    .receive(
+      [&](const moss::store_stats& s) {
+        log_line("stats: rev " + std::to_string(s.rev) + ", keys " + std::to_string(s.keys) + ", commits "
+                 + std::to_string(s.commits) + " in " + std::to_string(s.groups) + " groups, log "
+                 + std::to_string(s.log_bytes) + " B, fsyncs " + std::to_string(s.fsyncs) + ", watchers "
+                 + std::to_string(s.watchers) + ", sessions " + std::to_string(counts.total()));
+      },
+      [&](caf::error& err) { log_line("stats: " + moss::to_status(err).to_string()); });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -59,6 +82,10 @@ int main(int argc, char** argv) {
   std::span<const char* const> args{argv + 1, static_cast<size_t>(argc - 1)};
   if (!args.empty() && (std::string_view{args[0]} == "--help" || std::string_view{args[0]} == "-h")) {
     std::cout << server::server_usage();
+    return 0;
+  }
+  if (!args.empty() && std::string_view{args[0]} == "--version") {
+    std::cout << "mossd (mossdb) " MOSS_VERSION "\n";
     return 0;
   }
   auto opts = server::parse_server_options(args);
@@ -89,6 +116,7 @@ int main(int argc, char** argv) {
   cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{10}});
   add_moss_types(cfg);
   caf::actor_system sys{cfg};
+  opts->store.log = log_line;
   auto parts = start_store(sys, opts->store);
   if (!parts) {
     std::cerr << "mossd: cannot open " << opts->store.dir << ": " << parts.error().to_string() << "\n";
@@ -96,7 +124,7 @@ int main(int argc, char** argv) {
   }
   // Peers reach a gateway, never the store actor: each gets a session of its
   // own, and a gateway that a peer kills is replaced (see supervise).
-  auto counts = std::make_shared<session_counts>();
+  auto counts = std::make_shared<session_counts>(log_line);
   auto new_gateway = [&] { return spawn_gateway(sys, parts->front, parts->store, counts); };
   auto publish = [&](const gateway_actor& gw, uint16_t p) {
     return opts->tls() ? caf::openssl::publish(gw, p, opts->host.c_str(), true)
@@ -127,7 +155,16 @@ int main(int argc, char** argv) {
   self->monitor(gateway);
   int sig = 0;
   bool signalled = false;
+  const auto interval = std::chrono::seconds{opts->stats_interval_s};
+  auto next_stats = std::chrono::steady_clock::now() + interval;
   for (bool running = true; running;) {
+    if (interval.count() > 0 && std::chrono::steady_clock::now() >= next_stats) {
+      next_stats += interval;
+      log_stats(self, parts->store, *counts);
+    }
+    const auto wait = interval.count() > 0
+                        ? std::chrono::duration_cast<caf::timespan>(next_stats - std::chrono::steady_clock::now())
+                        : caf::timespan{std::chrono::hours{24}};
     self->receive(
       [&](caf::down_msg& down) {
         if (down.source != gateway.address())
@@ -150,7 +187,8 @@ int main(int argc, char** argv) {
         sig = s;
         signalled = true;
         running = false;
-      });
+      },
+      caf::after(std::max(wait, caf::timespan{0})) >> [] {});
   }
   if (!signalled)
     pthread_kill(signal_waiter.native_handle(), SIGTERM);  // ends its sigwait

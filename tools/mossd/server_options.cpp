@@ -86,15 +86,17 @@ result<server_options> parse_server_options(std::span<const char* const> cli) {
       if (ec != std::errc{} || end != value.data() + value.size() || port > 65535)
         return status{errc::invalid_argument, "bad port " + std::string{value}};
       out.port = static_cast<uint16_t>(port);
+    } else if (flag == "--stats-interval") {
+      unsigned secs = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
+      if (ec != std::errc{} || end != value.data() + value.size() || secs > 86'400)
+        return status{errc::invalid_argument, "--stats-interval takes seconds, 0 to 86400"};
+      out.stats_interval_s = secs;
     } else if (flag == "--fsync") {
-      if (value == "always")
-        out.store.fsync = fsync_policy::always;
-      else if (value == "every_second")
-        out.store.fsync = fsync_policy::every_second;
-      else if (value == "never")
-        out.store.fsync = fsync_policy::never;
-      else
+      auto policy = parse_fsync_policy(value);
+      if (!policy)
         return status{errc::invalid_argument, "--fsync takes always, every_second or never"};
+      out.store.fsync = *policy;
     } else if (flag == "--tls-cert") {
       out.tls_cert = value;
     } else if (flag == "--tls-key") {
@@ -102,12 +104,10 @@ result<server_options> parse_server_options(std::span<const char* const> cli) {
     } else if (flag == "--tls-ca") {
       out.tls_ca = value;
     } else if (flag == "--engine") {
-      if (value == "hash")
-        out.store.engine = engine_kind::hash;
-      else if (value == "radix")
-        out.store.engine = engine_kind::radix;
-      else
+      auto kind = parse_engine_kind(value);
+      if (!kind)
         return status{errc::invalid_argument, "--engine takes hash or radix"};
+      out.store.engine = *kind;
     } else {
       return status{errc::invalid_argument, "unknown option " + std::string{flag}};
     }
@@ -132,7 +132,8 @@ bool is_loopback(std::string_view host) {
 std::string server_usage() {
   return "usage: mossd [--config FILE] [--dir DIR] [--host HOST] [--port PORT] [--fsync POLICY]\n"
          "             [--engine KIND] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n"
-         "             [--insecure-plaintext]\n"
+         "             [--insecure-plaintext] [--stats-interval SECONDS]\n"
+         "       mossd --help | --version\n"
          "\n"
          "Opens the store in DIR (default ./moss-data) and publishes it to CAF nodes\n"
          "on HOST:PORT (default 127.0.0.1:7821; port 0 picks a free one). Prints\n"
@@ -142,8 +143,12 @@ std::string server_usage() {
          "With --tls-cert, the store is published through TLS only (CAF's openssl\n"
          "module) and only peers with a certificate from the CA get in. Without TLS,\n"
          "HOST must be a loopback address unless --insecure-plaintext is given.\n"
+         "It logs to stderr: one line per peer session opened or closed, what the\n"
+         "store reports (a torn log tail cut at open), and with --stats-interval a\n"
+         "line of store statistics every SECONDS (default 0: none).\n"
          "FILE holds 'name = value' lines with the same names (dir, host, port, fsync,\n"
-         "engine, tls-cert, tls-key, tls-ca, insecure-plaintext); '#' starts a comment; flags override it.\n";
+         "engine, tls-cert, tls-key, tls-ca, insecure-plaintext, stats-interval); '#' starts\n"
+         "a comment; flags override it.\n";
 }
 
 } // namespace moss::server

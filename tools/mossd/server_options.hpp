@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.hpp"
-#include "core/options.hpp"
+#include <moss/options.hpp>
+#include <moss/result.hpp>
 
 namespace moss::server {
 
@@ -19,6 +19,7 @@ struct server_options {
   std::string tls_key;
   std::string tls_ca;
   bool insecure_plaintext = false;   ///< allow plain TCP on a non-loopback host
+  uint32_t stats_interval_s = 0;     ///< print a stats line this often (0: never)
   bool tls() const noexcept { return !tls_cert.empty(); }
 };
 

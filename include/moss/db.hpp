@@ -17,16 +17,16 @@
 #include <string>
 #include <string_view>
 
-#include "client/batch.hpp"
-#include "client/connect_options.hpp"
-#include "client/watch.hpp"
-#include "client/write_future.hpp"
-#include "common/result.hpp"
-#include "core/options.hpp"
-#include "core/recovery.hpp"
-#include "messages/scan.hpp"
-#include "messages/stats.hpp"
-#include "messages/txn.hpp"
+#include <moss/batch.hpp>
+#include <moss/connect_options.hpp>
+#include <moss/messages/scan.hpp>
+#include <moss/messages/stats.hpp>
+#include <moss/messages/txn.hpp>
+#include <moss/options.hpp>
+#include <moss/repair.hpp>
+#include <moss/result.hpp>
+#include <moss/watch.hpp>
+#include <moss/write_future.hpp>
 
 namespace moss {
 

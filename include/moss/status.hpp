@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "common/errc.hpp"
+#include <moss/errc.hpp>
 
 namespace moss {
 

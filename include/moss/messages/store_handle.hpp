@@ -1,4 +1,5 @@
-// The typed handle of a store front (the store actor, a peer's session).
+// The typed handles of a store front (the store actor, a peer's session)
+// and of the gateway a server publishes.
 // Declared here, not in actors/interfaces.hpp, because a type-ID block (the
 // second of mossdb's) registers it: a gateway hands it to other nodes.
 #pragma once
@@ -6,7 +7,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "messages/type_ids.hpp"
+#include <moss/messages/type_ids.hpp>
 
 namespace moss {
 
@@ -25,6 +26,12 @@ using store_actor = caf::typed_actor<
   caf::replies_to<watch_atom, watch_request, watch_subscriber>::with<watch_created>,
   caf::reacts_to<unwatch_atom, watch_id>,
   caf::reacts_to<watch_ack_atom, watch_id, uint64_t>>;
+
+/// What mossd (and moss::serve) publishes: hands each peer a session of its
+/// own (a store front bounded by peer_limits) that ends when `anchor` does,
+/// or its node disconnects. A peer that kills its session ends only its own;
+/// one that kills the gateway is answered by a new one (see tools/mossd).
+using gateway_actor = caf::typed_actor<caf::replies_to<hello_atom, caf::actor>::with<store_actor>>;
 
 } // namespace moss
 

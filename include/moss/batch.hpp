@@ -6,7 +6,7 @@
 #include <string_view>
 #include <utility>
 
-#include "messages/txn.hpp"
+#include <moss/messages/txn.hpp>
 
 namespace moss {
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <variant>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
 
 namespace moss {
 

@@ -4,11 +4,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
-#include "core/time_source.hpp"
-#include "engine/engine.hpp"
+#include <moss/engine_kind.hpp>
+#include <moss/time_source.hpp>
 
 namespace moss {
 
@@ -29,6 +32,12 @@ enum class fsync_policy : uint8_t {
   every_second,  ///< the log is written per commit group and fsynced once a second
   never,         ///< the log is written per commit group; the OS decides when it hits disk
 };
+
+/// "always", "every_second" or "never".
+std::string_view to_string(fsync_policy policy) noexcept;
+
+/// The policy named `name`; nullopt for any other name.
+std::optional<fsync_policy> parse_fsync_policy(std::string_view name) noexcept;
 
 /// What one peer of a published store (one session) may hold at a time;
 /// past a bound its call fails with errc::busy or errc::invalid_argument,
@@ -68,6 +77,11 @@ struct options {
   size_t max_pending_bytes = 64u << 20;
   size_t max_pending_commits = 65'536;
   std::shared_ptr<const time_source> clock; ///< null = the system clock
+  /// Where the store reports what it did on its own (a torn log tail cut at
+  /// open, a clean close it could not record): one line each, without a
+  /// newline, possibly from the store's threads. Null: nothing is reported;
+  /// the library never writes to the host's stdout or stderr.
+  std::function<void(std::string_view)> log;
 };
 
 } // namespace moss

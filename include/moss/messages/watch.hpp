@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "common/errc.hpp"
-#include "messages/kv.hpp"
+#include <moss/errc.hpp>
+#include <moss/messages/kv.hpp>
 
 namespace moss {
 

@@ -4,9 +4,12 @@
 #include <chrono>
 #include <memory>
 
-#include "core/completion.hpp"
+#include <moss/messages/txn.hpp>
+#include <moss/result.hpp>
 
 namespace moss {
+
+class reply_slot;  // where the store puts the outcome (internal)
 
 class write_future {
 public:
@@ -14,20 +17,16 @@ public:
   explicit write_future(std::shared_ptr<reply_slot> slot) : slot_(std::move(slot)) {}
 
   /// An already-failed future (e.g. invalid input, closed store).
-  static write_future failed(status st) {
-    auto slot = std::make_shared<reply_slot>();
-    slot->complete(std::move(st));
-    return write_future{std::move(slot)};
-  }
+  static write_future failed(status st);
 
   bool valid() const noexcept { return slot_ != nullptr; }
-  bool ready() const noexcept { return slot_ && slot_->ready(); }
+  bool ready() const noexcept;
 
   /// Waits for the commit and returns its result.
-  result<txn_result> get() { return slot_->wait(); }
+  result<txn_result> get();
 
   /// Waits at most `timeout`; true when the outcome is there.
-  bool wait_for(std::chrono::nanoseconds timeout) { return slot_->wait_for(timeout); }
+  bool wait_for(std::chrono::nanoseconds timeout);
 
 private:
   std::shared_ptr<reply_slot> slot_;

@@ -6,7 +6,7 @@
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 
-#include "common/status.hpp"
+#include <moss/status.hpp>
 
 CAF_ERROR_CODE_ENUM(moss::errc, "moss")
 

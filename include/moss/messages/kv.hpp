@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "common/record_meta.hpp"
+#include <moss/record_meta.hpp>
 
 namespace moss {
 

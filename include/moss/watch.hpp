@@ -13,8 +13,8 @@
 #include <memory>
 #include <optional>
 
-#include "common/status.hpp"
-#include "messages/watch.hpp"
+#include <moss/messages/watch.hpp>
+#include <moss/status.hpp>
 
 namespace moss {
 

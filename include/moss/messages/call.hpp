@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/errc.hpp"
-#include "messages/kv.hpp"
-#include "messages/txn.hpp"
+#include <moss/errc.hpp>
+#include <moss/messages/kv.hpp>
+#include <moss/messages/txn.hpp>
 
 namespace moss {
 

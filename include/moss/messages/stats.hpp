@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "common/record_meta.hpp"
+#include <moss/record_meta.hpp>
 
 namespace moss {
 

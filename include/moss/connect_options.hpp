@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string>
 
-#include "core/options.hpp"
+#include <moss/options.hpp>
 
 namespace moss {
 

@@ -8,13 +8,13 @@
 #include <caf/atom.hpp>
 #include <caf/type_id.hpp>
 
-#include "messages/call.hpp"
-#include "messages/kv.hpp"
-#include "messages/scan.hpp"
-#include "messages/stats.hpp"
-#include "messages/txn.hpp"
-#include "messages/watch.hpp"
-#include "messages/watch_subscriber.hpp"
+#include <moss/messages/call.hpp>
+#include <moss/messages/kv.hpp>
+#include <moss/messages/scan.hpp>
+#include <moss/messages/stats.hpp>
+#include <moss/messages/txn.hpp>
+#include <moss/messages/watch.hpp>
+#include <moss/messages/watch_subscriber.hpp>
 
 CAF_BEGIN_TYPE_ID_BLOCK(moss, caf::first_custom_type_id)
 

@@ -6,7 +6,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "messages/watch.hpp"
+#include <moss/messages/watch.hpp>
 
 namespace moss {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "messages/kv.hpp"
+#include <moss/messages/kv.hpp>
 
 namespace moss {
 

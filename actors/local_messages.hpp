@@ -7,10 +7,11 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include <moss/messages/txn.hpp>
+
 #include "core/completion.hpp"
 #include "core/snapshot_job.hpp"
 #include "core/write_group.hpp"
-#include "messages/txn.hpp"
 
 namespace moss {
 
