@@ -17,7 +17,7 @@ void answer(pending_commit& p, txn_outcome outcome) {
   if (p.token) {
     p.token->complete(std::move(outcome));
   } else if (p.promise.pending()) {
-    if (outcome.ok())
+    if (outcome.is_ok())
       p.promise.deliver(std::move(*outcome));
     else
       p.promise.deliver(to_error(outcome.error()));

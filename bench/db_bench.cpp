@@ -343,7 +343,7 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
         const std::string& k = pick(x);
         (void) d.tx([&](tx& t2) {
           auto v = t2.get(k);
-          t2.set(k, std::to_string(v.ok() && *v ? std::atoll((*v)->c_str()) + 1 : 1));
+          t2.set(k, std::to_string(v.is_ok() && *v ? std::atoll((*v)->c_str()) + 1 : 1));
           return status::ok();
         });
       });

@@ -8,19 +8,6 @@
 
 namespace moss {
 
-namespace {
-
-// The op's TTL in ns (0 = none); an explicit TTL must be positive.
-result<int64_t> ttl_of(const write_options& wo) {
-  if (!wo.ttl)
-    return int64_t{0};
-  if (wo.ttl->count() <= 0)
-    return status{errc::invalid_argument, "a TTL must be positive, got "
-                                            + std::to_string(wo.ttl->count()) + " ns"};
-  return static_cast<int64_t>(wo.ttl->count());
-}
-
-} // namespace
 
 // -- lifecycle -----------------------------------------------------------------
 
@@ -87,10 +74,7 @@ result<bool> commit_one(db::impl* d_ptr, txn_op op) {
 status db::set(std::string_view key, std::string_view value, const write_options& wo) {
   if (!impl_)
     return closed_error();
-  auto ttl = ttl_of(wo);
-  if (!ttl)
-    return ttl.error();
-  auto req = txn_request::of(txn_op::put(std::string{key}, std::string{value}, *ttl));
+  auto req = txn_request::of(txn_op::put(std::string{key}, std::string{value}, wo.ttl));
   if (auto st = validate_txn(req, impl_->limit()); !st)
     return st;
   auto r = impl_->commit(std::move(req));
@@ -145,10 +129,7 @@ void db::txn_async(txn_request req, std::function<void(result<txn_result>)> done
 
 write_future db::set_async(std::string_view key, std::string_view value,
                            const write_options& wo) {
-  auto ttl = ttl_of(wo);
-  if (!ttl)
-    return write_future::failed(ttl.error());
-  return txn_async(txn_request::of(txn_op::put(std::string{key}, std::string{value}, *ttl)));
+  return txn_async(txn_request::of(txn_op::put(std::string{key}, std::string{value}, wo.ttl)));
 }
 
 write_future db::del_async(std::string_view key) {

@@ -29,12 +29,11 @@ result<bool> tx::exists(std::string_view key) {
 }
 
 void tx::set(std::string_view key, std::string_view value, const write_options& wo) {
-  auto ttl = wo.ttl ? wo.ttl->count() : 0;
-  writes_.insert_or_assign(std::string{key}, pending_write{false, std::string{value}, ttl});
+  writes_.insert_or_assign(std::string{key}, pending_write{false, std::string{value}, wo.ttl});
 }
 
 void tx::del(std::string_view key) {
-  writes_.insert_or_assign(std::string{key}, pending_write{true, {}, 0});
+  writes_.insert_or_assign(std::string{key}, pending_write{true, {}, std::nullopt});
 }
 
 txn_request tx::to_txn() const {
@@ -43,7 +42,7 @@ txn_request tx::to_txn() const {
   for (const auto& [key, rev] : reads_)
     req.compares.push_back(compare::mod_rev_is(key, static_cast<int64_t>(rev)));
   for (const auto& [key, w] : writes_)
-    req.success.push_back(w.erase ? txn_op::del(key) : txn_op::put(key, w.value, w.ttl_ns));
+    req.success.push_back(w.erase ? txn_op::del(key) : txn_op::put(key, w.value, w.ttl));
   return req;
 }
 

@@ -177,7 +177,7 @@ result<txn_result> evaluate_txn(txn_request& req, revision rev, const keyspace& 
         w.key = std::move(op.key);
         w.value = std::move(op.value);
         w.meta.mod_rev = rev;
-        w.meta.expiry = op.ttl_ns > 0 ? deadline_after(view.now(), op.ttl_ns) : 0;
+        w.meta.expiry = op.ttl ? deadline_after(view.now(), op.ttl->count()) : 0;
         bytes += encoded_put_size(w.key.size(), w.value.size());
         if (bytes > max_commit_bytes)
           return refuse(bytes);

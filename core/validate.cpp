@@ -28,8 +28,8 @@ status validate_op(const txn_op& op, const limits& lim) {
   if (op.kind == op_kind::put) {
     if (op.value.size() > lim.max_value_size)
       return too_big("value", op.value.size(), lim.max_value_size);
-    if (op.ttl_ns < 0)
-      return {errc::invalid_argument, "a TTL must be positive"};
+    if (op.ttl && op.ttl->count() <= 0)
+      return {errc::invalid_argument, "a TTL must be positive, got " + std::to_string(op.ttl->count()) + " ns"};
   }
   return status::ok();
 }

@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
     caf::actor_system sys{cfg};
     txn_request t;
     t.compares.push_back(compare::value_is("a", "1"));
-    t.success = {txn_op::put("a", "2", 1'000'000'000), txn_op::del_prefix("user/")};
+    t.success = {txn_op::put("a", "2", std::chrono::seconds{1}), txn_op::del_prefix("user/")};
     t.failure = {txn_op::get("a")};
     put(out / "message_fuzz", "txn", serialized(sys, 0, t));
     put(out / "message_fuzz", "scan", serialized(sys, 1, scan_request::range("a", "z", 10)));

@@ -3,7 +3,7 @@
 # `setup.sh fuzz` adds clang and its sanitizer/libFuzzer runtimes (scripts/fuzz.sh).
 set -euo pipefail
 pkgs=(g++ make cmake libcaf-dev libssl-dev libboost-dev libabsl-dev libgtest-dev
-      libgmock-dev libbenchmark-dev libreadline-dev openssl pkgconf)
+      libgmock-dev libbenchmark-dev libreadline-dev openssl pkgconf adduser)
 if [[ "${1:-}" == fuzz ]]; then
   pkgs+=(clang libclang-rt-14-dev)
 fi

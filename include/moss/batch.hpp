@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,9 +13,11 @@ namespace moss {
 
 class batch {
 public:
+  /// With a ttl (which must be positive) the key expires that long after
+  /// the commit; without, it never expires and a TTL it had is cleared.
   batch& set(std::string_view key, std::string_view value,
-             std::chrono::nanoseconds ttl = std::chrono::nanoseconds{0}) {
-    req_.success.push_back(txn_op::put(std::string{key}, std::string{value}, ttl.count()));
+             std::optional<std::chrono::nanoseconds> ttl = std::nullopt) {
+    req_.success.push_back(txn_op::put(std::string{key}, std::string{value}, ttl));
     return *this;
   }
   batch& del(std::string_view key) {

@@ -170,7 +170,7 @@ private:
   struct pending_write {
     bool erase = false;
     std::string value;
-    int64_t ttl_ns = 0;
+    std::optional<std::chrono::nanoseconds> ttl;
   };
   const db& db_;
   std::map<std::string, revision, std::less<>> reads_;  ///< key -> mod revision seen (0: missing)

@@ -26,15 +26,15 @@ public:
   }
   result(errc code, std::string message) : result(status{code, std::move(message)}) {}
 
-  bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
+  bool is_ok() const noexcept { return v_.index() == 0; }  ///< as status::is_ok()
+  explicit operator bool() const noexcept { return is_ok(); }
 
   /// The value; throws bad_result_access on an error.
   T& value() & { check(); return std::get<0>(v_); }
   const T& value() const& { check(); return std::get<0>(v_); }
   T&& value() && { check(); return std::get<0>(std::move(v_)); }
 
-  /// The value without a check: only after ok() said true.
+  /// The value without a check: only after is_ok() said true.
   T& operator*() & noexcept { return *std::get_if<0>(&v_); }
   const T& operator*() const& noexcept { return *std::get_if<0>(&v_); }
   T&& operator*() && noexcept { return std::move(*std::get_if<0>(&v_)); }
@@ -42,12 +42,12 @@ public:
   const T* operator->() const noexcept { return std::get_if<0>(&v_); }
 
   /// The error; an ok status when the result holds a value.
-  status error() const { return ok() ? status::ok() : std::get<1>(v_); }
-  errc code() const noexcept { return ok() ? errc::ok : std::get<1>(v_).code(); }
+  status error() const { return is_ok() ? status::ok() : std::get<1>(v_); }
+  errc code() const noexcept { return is_ok() ? errc::ok : std::get<1>(v_).code(); }
 
 private:
   void check() const {
-    if (!ok())
+    if (!is_ok())
       throw bad_result_access(std::get<1>(v_));
   }
   std::variant<T, status> v_;

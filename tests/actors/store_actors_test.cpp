@@ -137,8 +137,8 @@ TEST_F(StoreActorsTest, CloseFinishesAcceptedCommitsAndRefusesLaterOnes) {
   auto after = commit(txn_request::of(txn_op::put("b", "2")));
   sched_->run();
   ASSERT_TRUE(before->ready() && closed->ready() && after->ready());
-  EXPECT_TRUE(before->wait().ok());
-  EXPECT_TRUE(closed->wait().ok());
+  EXPECT_TRUE(before->wait().is_ok());
+  EXPECT_TRUE(closed->wait().is_ok());
   EXPECT_EQ(after->wait().code(), errc::closed);
 }
 

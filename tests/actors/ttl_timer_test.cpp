@@ -46,8 +46,8 @@ protected:
     (void) store_fixture::commit(std::move(req));
     sched_->run();
   }
-  void set(const std::string& key, std::chrono::nanoseconds ttl = 0ns) {
-    commit(txn_request::of(txn_op::put(key, "v", ttl.count())));
+  void set(const std::string& key, std::optional<std::chrono::nanoseconds> ttl = std::nullopt) {
+    commit(txn_request::of(txn_op::put(key, "v", ttl)));
   }
   // Moves both clocks: the store's and the scheduler's (which fires timers).
   void advance(std::chrono::nanoseconds d) {
@@ -122,7 +122,7 @@ TEST_F(TtlTimerTest, AnOldDeadlineNeverRemovesAKeySetAgain) {
 TEST_F(TtlTimerTest, ManyKeysDueTogetherExpireInFewBatchedCommits) {
   txn_request many;
   for (int i = 0; i < 10'000; ++i)
-    many.success.push_back(txn_op::put("k" + std::to_string(i), "v", 50'000'000));
+    many.success.push_back(txn_op::put("k" + std::to_string(i), "v", 50ms));
   commit(many);
   advance(50ms);
   EXPECT_EQ(expiries().size(), 10'000u);

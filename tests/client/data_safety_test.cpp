@@ -370,7 +370,7 @@ TEST(DataSafetyTest, ATtlNearInt64MaxSaturatesInsteadOfExpiringAtOnce) {
   auto left = *d.ttl("k");
   ASSERT_TRUE(left);
   EXPECT_GT(*left, std::chrono::hours(24 * 365 * 100));
-  txn_request t = txn_request::of(txn_op::put("j", "w", std::numeric_limits<int64_t>::max() - 1));
+  txn_request t = txn_request::of(txn_op::put("j", "w", std::chrono::nanoseconds{std::numeric_limits<int64_t>::max() - 1}));
   ASSERT_TRUE(d.txn(t));
   EXPECT_EQ(**d.get("j"), "w");
   std::this_thread::sleep_for(20ms);  // the TTL timer must not misfire on it either

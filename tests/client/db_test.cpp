@@ -185,7 +185,7 @@ TEST_P(DbTest, AsyncWritesCompleteInOrder) {
   EXPECT_EQ(**db_->get("k9"), "999");
   std::atomic<bool> called{false};
   db_->txn_async(txn_request::of(txn_op::del("k0")), [&](result<txn_result> r) {
-    EXPECT_TRUE(r.ok() && r->results[0].found);
+    EXPECT_TRUE(r.is_ok() && r->results[0].found);
     called = true;
   });
   EXPECT_TRUE(db_->del_async("k1").get()->results[0].found);  // after the callback's commit

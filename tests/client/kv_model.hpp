@@ -108,7 +108,7 @@ private:
           }
           break;
         case op_kind::put:
-          put(s, op.key, op.value, op.ttl_ns > 0 ? deadline_after(now, op.ttl_ns) : 0, rev);
+          put(s, op.key, op.value, op.ttl ? deadline_after(now, op.ttl->count()) : 0, rev);
           writes = true;
           break;
         case op_kind::del:

@@ -59,7 +59,11 @@ struct request_gen {
       c = static_cast<char>(below(256));  // binary, zeros included
     return v;
   }
-  int64_t ttl() { return chance(30) ? static_cast<int64_t>(1 + below(50)) * 1'000'000 : 0; }
+  std::optional<std::chrono::nanoseconds> ttl() {
+    if (!chance(30))
+      return std::nullopt;
+    return std::chrono::milliseconds{1 + below(50)};
+  }
 
   txn_op write_op() {
     switch (below(10)) {

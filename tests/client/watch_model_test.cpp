@@ -268,7 +268,7 @@ TEST(WatchModelTest, AResumeLoopThroughBurstsEqualsTheModelExactly) {
         if (wr() % 8 == 0) {  // a burst: hundreds of keys that expire together
           for (int n = 50 + static_cast<int>(wr() % 400); n > 0; --n)
             req.success.push_back(txn_op::put("t/" + std::to_string(next_ttl++), "x",
-                                              std::chrono::nanoseconds(20ms + (wr() % 5) * 10ms).count()));
+                                              std::chrono::nanoseconds(20ms + (wr() % 5) * 10ms)));
         } else {
           req = random_pool_txn(wr, pool);
         }

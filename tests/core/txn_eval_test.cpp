@@ -140,7 +140,7 @@ TEST_F(TxnEvalTest, DeletingAMissingKeyChangesNothing) {
 }
 
 TEST_F(TxnEvalTest, PutOverAnExpiredKeyCreatesItAnew) {
-  txn_request r = txn_request::of(txn_op::put("k", "old", 50'000'000));
+  txn_request r = txn_request::of(txn_op::put("k", "old", std::chrono::milliseconds{50}));
   run(r);
   apply();
   EXPECT_EQ(ks_.get("k")->meta.expiry, clock_->now_ns() + 50'000'000);
@@ -175,7 +175,7 @@ TEST_F(TxnEvalTest, ACommitOverTheRecordLimitIsCutOutOfTheGroupWithoutATrace) {
 }
 
 TEST_F(TxnEvalTest, ATtlNearInt64MaxSaturatesTheDeadline) {
-  run(txn_request::of(txn_op::put("k", "v", INT64_MAX)));
+  run(txn_request::of(txn_op::put("k", "v", std::chrono::nanoseconds{INT64_MAX})));
   ASSERT_EQ(ops_.size(), 1u);
   EXPECT_EQ(ops_[0].meta.expiry, INT64_MAX);
   EXPECT_TRUE(view_->lookup("k", false));

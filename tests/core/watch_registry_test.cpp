@@ -378,8 +378,9 @@ TEST_F(WatchRegistryTest, RandomizedAgainstAModel) {
     ASSERT_EQ(whole, expected) << "watch " << id;
     std::vector<watch_event> rest(log.events.begin() + static_cast<long>(expected.size()), log.events.end());
     ASSERT_LE(rest.size(), partial.size()) << "watch " << id;
-    if (!log.end)
+    if (!log.end) {
       ASSERT_TRUE(rest.empty()) << "watch " << id;
+    }
     partial.resize(rest.size());
     ASSERT_EQ(rest, partial) << "watch " << id;
   }

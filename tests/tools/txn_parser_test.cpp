@@ -65,7 +65,7 @@ TEST(ShellTxnParserTest, OpsWithoutCompares) {
   auto p = parse("set a 1 ttl 5m, delprefix p/, get a");
   ASSERT_TRUE(p) << p.error().to_string();
   ASSERT_EQ(p->req.success.size(), 3u);
-  EXPECT_EQ(p->req.success[0].ttl_ns, 300'000'000'000);
+  EXPECT_EQ(p->req.success[0].ttl, std::chrono::seconds{300});
   EXPECT_EQ(p->req.success[1].kind, op_kind::del_prefix);
   EXPECT_TRUE(p->req.compares.empty());
 }
@@ -88,11 +88,13 @@ TEST(ShellTxnParserTest, EmptyBranchesAreAllowed) {
   EXPECT_EQ(p->req.failure.size(), 1u);
 }
 
-TEST(ShellTxnParserTest, NonPositiveTtlIsNotedForTheCommand) {
+TEST(ShellTxnParserTest, ANonPositiveTtlIsCarriedForTheStoreToRefuse) {
   auto p = parse("set a 1 ttl 0s");
   ASSERT_TRUE(p);
-  ASSERT_TRUE(p->bad_ttl);
-  EXPECT_EQ(p->bad_ttl->count(), 0);
+  EXPECT_EQ(p->req.success[0].ttl, std::chrono::nanoseconds{0});
+  auto plain = parse("set a 1");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->req.success[0].ttl);  // no TTL: it never expires
 }
 
 TEST(ShellTxnParserTest, MalformedInputGetsAHelpfulMessage) {

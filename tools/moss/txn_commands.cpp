@@ -5,22 +5,10 @@
 
 namespace moss::shell {
 
-namespace {
-
-// The error `set` gets from the store for the same TTL.
-status bad_ttl_error(std::chrono::nanoseconds ttl) {
-  return {errc::invalid_argument,
-          "a TTL must be positive, got " + std::to_string(ttl.count()) + " ns"};
-}
-
-} // namespace
-
 outcome run_txn(context& ctx, std::span<const token> args) {
   auto parsed = parse_txn(args);
   if (!parsed)
     return outcome::usage(parsed.error().message());
-  if (parsed->bad_ttl)
-    return outcome::store(bad_ttl_error(*parsed->bad_ttl));
   auto r = ctx.db.txn(parsed->req);
   if (!r)
     return outcome::store(r.error());
@@ -32,12 +20,10 @@ outcome run_batch(context& ctx, std::span<const token> args) {
   auto parsed = parse_batch(args);
   if (!parsed)
     return outcome::usage(parsed.error().message());
-  if (parsed->bad_ttl)
-    return outcome::store(bad_ttl_error(*parsed->bad_ttl));
   moss::batch b;
   for (txn_op& op : parsed->req.success) {
     switch (op.kind) {
-      case op_kind::put: b.set(op.key, op.value, std::chrono::nanoseconds{op.ttl_ns}); break;
+      case op_kind::put: b.set(op.key, op.value, op.ttl); break;
       case op_kind::del: b.del(op.key); break;
       case op_kind::del_prefix: b.del_prefix(op.key); break;
       case op_kind::get:

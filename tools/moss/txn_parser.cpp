@@ -156,9 +156,7 @@ private:
         auto d = parse_duration(*text);
         if (!d)
           return error(d.error().message());
-        if (d->count() <= 0 && !out_.bad_ttl)
-          out_.bad_ttl = *d;
-        op.ttl_ns = d->count();
+        op.ttl = *d;  // one that is not positive is the store's to refuse
       }
       return op;
     }

@@ -17,9 +17,6 @@ namespace moss::shell {
 
 struct parsed_txn {
   txn_request req;  ///< batch: every op is in `success`
-  /// The first `ttl D` with D <= 0. A txn_op cannot carry it (0 means "no
-  /// TTL"), so the command reports it as the store would for `set`.
-  std::optional<std::chrono::nanoseconds> bad_ttl;
 };
 
 /// The arguments after `txn`, tokenized with punctuation on.

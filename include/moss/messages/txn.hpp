@@ -3,9 +3,15 @@
 // writes (set, del) and batches are transactions without compares.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <caf/error.hpp>
+#include <caf/meta/load_callback.hpp>
+#include <caf/none.hpp>
 
 #include <moss/messages/kv.hpp>
 
@@ -49,7 +55,7 @@ struct compare {
 };
 
 enum class op_kind : uint8_t {
-  put,         ///< set key to value (with ttl_ns > 0: expire after that long)
+  put,         ///< set key to value (with a ttl: expire after that long)
   del,         ///< delete key
   get,         ///< read key as of this transaction
   del_prefix,  ///< delete every key starting with `key`
@@ -61,21 +67,24 @@ struct txn_op {
   op_kind kind = op_kind::get;
   std::string key;
   std::string value;
-  int64_t ttl_ns = 0;  ///< put only: time to live; 0 = never expires (clears a TTL)
+  /// put only: set, the key expires this long after the commit (it must be
+  /// positive); unset, the key never expires and a TTL it had is cleared.
+  std::optional<std::chrono::nanoseconds> ttl;
   int64_t deadline = 0;  ///< expire_if only: the deadline the key must still carry
 
-  static txn_op put(std::string key, std::string value, int64_t ttl_ns = 0) {
-    return {op_kind::put, std::move(key), std::move(value), ttl_ns};
+  static txn_op put(std::string key, std::string value,
+                    std::optional<std::chrono::nanoseconds> ttl = std::nullopt) {
+    return {op_kind::put, std::move(key), std::move(value), ttl};
   }
-  static txn_op del(std::string key) { return {op_kind::del, std::move(key), {}, 0}; }
-  static txn_op get(std::string key) { return {op_kind::get, std::move(key), {}, 0}; }
+  static txn_op del(std::string key) { return {op_kind::del, std::move(key), {}, std::nullopt}; }
+  static txn_op get(std::string key) { return {op_kind::get, std::move(key), {}, std::nullopt}; }
   static txn_op del_prefix(std::string prefix) {
-    return {op_kind::del_prefix, std::move(prefix), {}, 0};
+    return {op_kind::del_prefix, std::move(prefix), {}, std::nullopt};
   }
   static txn_op expire_if(std::string key, int64_t deadline) {
-    return {op_kind::expire_if, std::move(key), {}, 0, deadline};
+    return {op_kind::expire_if, std::move(key), {}, std::nullopt, deadline};
   }
-  static txn_op persist(std::string key) { return {op_kind::persist, std::move(key), {}, 0}; }
+  static txn_op persist(std::string key) { return {op_kind::persist, std::move(key), {}, std::nullopt}; }
 };
 
 struct txn_request {
@@ -110,9 +119,16 @@ typename Inspector::result_type inspect(Inspector& f, compare& x) {
   return f(x.key, x.target, x.op, x.value, x.number);
 }
 
+// CAF 0.17 has no std::optional: the TTL travels as a flag and a count of ns.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, txn_op& x) {
-  return f(x.kind, x.key, x.value, x.ttl_ns, x.deadline);
+  bool has_ttl = x.ttl.has_value();
+  int64_t ttl_ns = has_ttl ? static_cast<int64_t>(x.ttl->count()) : 0;
+  auto loaded = caf::meta::load_callback([&]() -> caf::error {
+    x.ttl = has_ttl ? std::optional{std::chrono::nanoseconds{ttl_ns}} : std::nullopt;
+    return caf::none;
+  });
+  return f(x.kind, x.key, x.value, has_ttl, ttl_ns, x.deadline, loaded);
 }
 
 template <class Inspector>
