@@ -9,6 +9,7 @@
 //
 //   ./build/bench/db_bench [keys] [every_second|never|none] [get,set,floor,async,batch,tx]
 //
+// MOSS_THREADS=N sets the store's CAF worker threads (options::threads).
 // The third argument runs only the named groups of workloads (for perf), on
 // the hash engine, and on the radix engine too if "radix" is among them.
 #include <cstdlib>
@@ -178,11 +179,54 @@ bool runs(const char* group) {
   return only.empty() || ("," + only + ",").find(std::string{","} + group + ",") != std::string::npos;
 }
 
+// The floor under the store's own message shape, without its work: a
+// coordinator requests the log (one write(2)), which delegates to a shard
+// that fills the reply slot and answers; the coordinator's response handler
+// then tells a listener. What CAF's request/response and delegation cost
+// over the plain sends of caf_floor.
+latencies caf_request_floor(int fd, size_t ops) {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", int64_t{2});
+  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  cfg.set("work-stealing.aggressive-poll-attempts", int64_t{10'000});
+  caf::actor_system sys{cfg};
+  using slot_ptr = reply_slot*;
+  auto listener = sys.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; });
+  auto shard = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](uintptr_t slot) {
+      reinterpret_cast<slot_ptr>(slot)->complete(txn_result{});
+      return 1;
+    }};
+  });
+  auto log = sys.spawn([shard, fd](caf::event_based_actor* self) -> caf::behavior {
+    return {[self, shard, fd](uintptr_t slot) {
+      if (::write(fd, value.data(), value.size()) < 0)
+        std::abort();
+      return self->delegate(shard, slot);
+    }};
+  });
+  auto coordinator = sys.spawn([log, listener](caf::event_based_actor* self) -> caf::behavior {
+    return {[self, log, listener](uintptr_t slot) {
+      self->request(log, caf::infinite, slot).then([self, listener](int n) { self->send(listener, n); });
+    }};
+  });
+  auto out = time_each(ops, [&](size_t) {
+    reply_slot slot;
+    caf::anon_send(coordinator, reinterpret_cast<uintptr_t>(&slot));
+    (void) slot.wait();
+  });
+  for (auto& a : {listener, shard, log, coordinator})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  return out;
+}
+
 void run_engine(engine_kind kind, const std::vector<std::string>& keys, const std::string& policy) {
   const size_t n = keys.size();
   scratch_dir dir("moss-db-bench");
   options opts;
   opts.engine = kind;
+  if (const char* t = std::getenv("MOSS_THREADS"))  // the store's CAF workers (default: options)
+    opts.threads = std::strtoul(t, nullptr, 10);
   if (policy != "none") {
     opts.dir = dir.file("store");
     opts.fsync = policy == "never" ? fsync_policy::never : fsync_policy::every_second;
@@ -259,11 +303,13 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     auto f2 = caf_floor(2, -1, 100'000);
     auto f3 = caf_floor(3, -1, 100'000);
     auto f3w = caf_floor(3, fd, 100'000);
+    auto frq = caf_request_floor(fd, 100'000);
     ::close(fd);
     auto b = time_each(100'000, [&](size_t) { base.set(keys[0], value); });
     row("floor: 2 CAF hops", b, std::nullopt, f2, true);
     row("floor: 3 CAF hops", b, std::nullopt, f3, true);
     row("floor: 3 hops + write(2)", b, std::nullopt, f3w, true);
+    row("floor: the store's shape", b, std::nullopt, frq, true);
   }
   // Throughput over 1M random keys: the map, then the map + write(2).
   const size_t set_ops = 1'000'000;

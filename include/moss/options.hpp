@@ -65,7 +65,7 @@ struct options {
   file_system* fs = nullptr;
   engine_kind engine = engine_kind::radix;  ///< radix: ordered scans; hash: fastest point reads
   size_t shards = 0;                        ///< keyspace shards; 0 = hardware threads
-  size_t threads = 0;                       ///< embedded only: CAF worker threads; 0 = hardware threads
+  size_t threads = 0;                       ///< embedded only: CAF worker threads; 0 = half the cores (at least 1)
   limits limit;
   peer_limits peer;  ///< what each peer of a published store may hold
   /// Bytes of recent changes the watch hub keeps: watches resume from them,
