@@ -137,15 +137,21 @@ void row(const char* name, latencies base, std::optional<latencies> wbase, laten
   std::fflush(stdout);
 }
 
+// The CAF settings an embedded store runs with (client/embedded_impl.cpp):
+// half the cores as workers, which poll ~10,000 times before sleeping.
+void configure_as_the_store(caf::actor_system_config& cfg) {
+  cfg.set("scheduler.max-threads", static_cast<int64_t>(std::max(1u, std::thread::hardware_concurrency() / 2)));
+  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
+  cfg.set("work-stealing.aggressive-poll-attempts", int64_t{10'000});
+}
+
 // The floor under a sync set: a plain thread hands a request to an actor,
 // which passes it on through `hops` actors in all; the last one (after one
 // write(2) of the record, when `fd` >= 0) fills a reply slot the thread waits
 // on, as the store's does. Same CAF settings as the embedded store.
 latencies caf_floor(int hops, int fd, size_t ops) {
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", int64_t{2});
-  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
-  cfg.set("work-stealing.aggressive-poll-attempts", int64_t{10'000});
+  configure_as_the_store(cfg);
   caf::actor_system sys{cfg};
   using slot_ptr = reply_slot*;
   std::vector<caf::actor> chain(static_cast<size_t>(hops));
@@ -186,9 +192,7 @@ bool runs(const char* group) {
 // over the plain sends of caf_floor.
 latencies caf_request_floor(int fd, size_t ops) {
   caf::actor_system_config cfg;
-  cfg.set("scheduler.max-threads", int64_t{2});
-  cfg.set("work-stealing.moderate-poll-attempts", int64_t{0});
-  cfg.set("work-stealing.aggressive-poll-attempts", int64_t{10'000});
+  configure_as_the_store(cfg);
   caf::actor_system sys{cfg};
   using slot_ptr = reply_slot*;
   auto listener = sys.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; });
