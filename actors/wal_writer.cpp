@@ -8,6 +8,7 @@
 
 #include <moss/messages/errors.hpp>
 
+#include "core/group_record.hpp"
 #include "persistence/file_names.hpp"
 #include "persistence/wal_record.hpp"
 
@@ -43,18 +44,6 @@ status open_segment(wal_state& s, revision last) {
   s.writer = std::make_unique<log_writer>(std::move(file), last);
   s.setup.files.segments.push_back(name);
   return write_manifest(*s.setup.fs, s.setup.dir, s.setup.files);
-}
-
-void encode_commit_ops(std::string& out, const write_group& g, const commit_span& c) {
-  encode_commit_at_header(out, g.now, c.count);
-  for (uint32_t i = c.first; i < c.first + c.count; ++i) {
-    const write_op& op = g.ops[i];
-    switch (op.kind) {
-      case change_kind::put: encode_put_at(out, op.key, op.value, op.meta.expiry); break;
-      case change_kind::del: encode_del(out, op.key); break;
-      case change_kind::expire: encode_expire(out, op.key); break;
-    }
-  }
 }
 
 status sync(wal_state& s) {

@@ -32,6 +32,7 @@
 #include <moss/db.hpp>
 
 #include "bench/bench_util.hpp"
+#include "bench/store_work_floor.hpp"
 #include "core/completion.hpp"
 
 using namespace moss;
@@ -348,6 +349,9 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
         (void) f.get();
     });
     row("async set (8k window)", b, w, m, false);
+    x = 99;
+    auto f = store_work_floor(kind, keys, dir.path(), 1, 2048, set_ops, [&]() -> const std::string& { return pick(x); }, value);
+    row("floor: the work, 1 thread", b, w, f, false);
   }
   if (runs("batch")) {
     auto [b, w] = set_baselines();
@@ -378,6 +382,9 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
         (void) f.get();
     });
     row("async batches (4 x 1000)", b, w, mab, false);
+    x = 99;
+    auto f = store_work_floor(kind, keys, dir.path(), 1000, 1, set_ops, [&]() -> const std::string& { return pick(x); }, value);
+    row("floor: the work, 1 thread", b, w, f, false);
   }
   for (int threads : {1, 2}) {
     if (!runs("tx"))

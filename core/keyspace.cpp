@@ -1,6 +1,7 @@
 // Sharded reads and writes over the engines.
 #include "core/keyspace.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -231,7 +232,17 @@ void keyspace::for_each_unlocked(record_visitor fn) const {
 bool keyspace::apply(size_t index, const write_group& g) {
   shard& s = *shards_[index];
   std::unique_lock lock(s.mu);
-  for (const write_op& op : g.ops) {
+  // Each op's lookup is a cache miss into a large table: start the one a
+  // few ops ahead while this one is applied.
+  constexpr size_t lookahead = 8;
+  const size_t n = g.ops.size();
+  for (size_t i = 0; i < std::min(n, lookahead); ++i)
+    if (g.ops[i].shard == index)
+      s.eng->prefetch(g.ops[i].key);
+  for (size_t i = 0; i < n; ++i) {
+    const write_op& op = g.ops[i];
+    if (i + lookahead < n && g.ops[i + lookahead].shard == index)
+      s.eng->prefetch(g.ops[i + lookahead].key);
     if (op.shard != index)
       continue;
     if (op.kind != change_kind::put) {

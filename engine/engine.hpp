@@ -25,6 +25,10 @@ public:
   /// The record stored under `key`, or nullptr. Valid until the next mutation.
   virtual const record* find(std::string_view key) const = 0;
 
+  /// Hints that `key` is looked up or stored soon: starts loading the memory
+  /// that takes, so a batch of writes overlaps its cache misses.
+  virtual void prefetch(std::string_view /*key*/) const {}
+
   /// Stores `rec` under its key; returns the record it replaced (null if new).
   virtual record_ptr put(record_ptr rec) = 0;
 

@@ -20,6 +20,7 @@ public:
   hash_engine& operator=(const hash_engine&) = delete;
 
   const record* find(std::string_view key) const override;
+  void prefetch(std::string_view key) const override { set_.prefetch(key); }
   record_ptr put(record_ptr rec) override;
   record_ptr erase(std::string_view key) override;
   size_t size() const override { return set_.size(); }
