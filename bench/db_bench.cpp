@@ -315,6 +315,9 @@ void run_engine(engine_kind kind, const std::vector<std::string>& keys, const st
     row("floor: 3 CAF hops", b, std::nullopt, f3, true);
     row("floor: 3 hops + write(2)", b, std::nullopt, f3w, true);
     row("floor: the store's shape", b, std::nullopt, frq, true);
+    uint64_t x = 4242;
+    auto work = store_work_floor(kind, keys, dir.path(), 1, 1, 100'000, [&]() -> const std::string& { return pick(x); }, value);
+    row("floor: one set's work", b, std::nullopt, work, true);
   }
   // Throughput over 1M random keys: the map, then the map + write(2).
   const size_t set_ops = 1'000'000;

@@ -77,18 +77,26 @@ latencies store_work_floor(engine_kind kind, const std::vector<std::string>& key
       reqs[0].success.push_back(txn_op::put(keys[j], value));
     store.commit_group(reqs);
   }
-  return time_total(total_ops, [&](size_t n) {
-    for (size_t done = 0; done < n;) {
-      reqs.clear();
-      for (size_t c = 0; c < commits_per_group && done < n; ++c) {
-        txn_request req;
-        for (size_t k = 0; k < ops_per_commit && done < n; ++k, ++done)
-          req.success.push_back(txn_op::put(pick(), value));
-        reqs.push_back(std::move(req));
-      }
-      store.commit_group(reqs);
+  latencies out;
+  out.ns.reserve(total_ops / (ops_per_commit * commits_per_group) + 1);
+  const auto start = clock_type::now();
+  for (size_t done = 0; done < total_ops;) {
+    const auto t0 = clock_type::now();
+    reqs.clear();
+    size_t in_group = 0;
+    for (size_t c = 0; c < commits_per_group && done < total_ops; ++c) {
+      txn_request req;
+      for (size_t k = 0; k < ops_per_commit && done < total_ops; ++k, ++done, ++in_group)
+        req.success.push_back(txn_op::put(pick(), value));
+      reqs.push_back(std::move(req));
     }
-  });
+    store.commit_group(reqs);
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now() - t0).count();
+    out.ns.push_back(ns / static_cast<int64_t>(in_group));
+  }
+  out.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  out.ops = total_ops;
+  return out;
 }
 
 } // namespace moss::bench

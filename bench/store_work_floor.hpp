@@ -15,8 +15,8 @@
 namespace moss::bench {
 
 /// Keys come from `pick`; `ops_per_commit` puts per commit, at most
-/// `commits_per_group` commits per group; `total_ops` puts in all, timed as
-/// a whole. The keyspace (with `keys` loaded) and its log under `dir` are
+/// `commits_per_group` commits per group; `total_ops` puts in all. Gives the
+/// throughput of the whole run and, per group, its time per put. The keyspace (with `keys` loaded) and its log under `dir` are
 /// built first, untimed.
 latencies store_work_floor(engine_kind kind, const std::vector<std::string>& keys,
                            const std::string& dir, size_t ops_per_commit, size_t commits_per_group,
