@@ -220,8 +220,8 @@ void start_group(self_ptr self) {
   }
 }
 
-// Step 1.
-void enqueue(self_ptr self, pending_commit p) {
+// Step 1: a commit joins the queue, unless the store is closing or failed.
+void admit(self_ptr self, pending_commit p) {
   auto& st = self->state;
   if (st.closing) {
     answer(p, status{errc::closed, "the store is closing"});
@@ -232,7 +232,12 @@ void enqueue(self_ptr self, pending_commit p) {
     return;
   }
   st.queue.push_back(std::move(p));
-  if (st.in_flight)
+}
+
+// Starts a group if none is in flight and commits wait.
+void start_group_if_idle(self_ptr self) {
+  auto& st = self->state;
+  if (st.in_flight || st.queue.empty())
     return;
   try {
     start_group(self);
@@ -347,12 +352,29 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
   st.cfg = std::move(config);
   st.rev = st.cfg.rev;
   st.counters.shards = st.cfg.shards.size();
+  if (st.cfg.intake)  // however it ends, no facade commit waits in the intake for it
+    self->attach_functor([intake = st.cfg.intake] { intake->close(); });
   return {
     [self](commit_atom, local_commit& c) {
       pending_commit p;
       p.req = std::move(c.req);
       p.token = std::move(c.token);
-      enqueue(self, std::move(p));
+      admit(self, std::move(p));
+      start_group_if_idle(self);
+    },
+    [self](commit_atom) {
+      auto& st = self->state;
+      if (!st.cfg.intake)
+        return;
+      st.cfg.intake->take(st.taken);
+      for (local_commit& c : st.taken) {
+        pending_commit p;
+        p.req = std::move(c.req);
+        p.token = std::move(c.token);
+        admit(self, std::move(p));
+      }
+      st.taken.clear();
+      start_group_if_idle(self);
     },
     [self](txn_atom, txn_request& req) -> caf::result<txn_result> {
       if (from_afar(self))
@@ -361,7 +383,8 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       p.req = std::move(req);
       p.promise = self->make_response_promise<txn_result>();
       auto promise = p.promise;
-      enqueue(self, std::move(p));
+      admit(self, std::move(p));
+      start_group_if_idle(self);
       return promise;
     },
     [self](subscribe_atom, subscription& sub) {

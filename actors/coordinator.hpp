@@ -2,15 +2,17 @@
 // place that decides and runs compactions. Owns: the current revision, the
 // queue of commits waiting for the next group, the one group in flight, the
 // change listeners, the snapshot job, and the close. Receives: commit (the
-// facade), txn (the store, the TTL timer), subscribe, revision, stats, close,
+// facade's commit_intake rang, or one local_commit), txn (the store, the TTL
+// timer), subscribe, revision, stats, close,
 // compact, and snap_done from its own snapshot job. Sends: append, rotate,
 // install and flush to the WAL, apply to shards (each answered), change to
 // listeners, outcomes to reply tokens and response promises. It is handed
 // every peer when spawned.
 //
 // A commit's path (one group in flight at a time):
-//   1. It joins the queue. If no group is in flight, a group starts now;
-//      otherwise it waits, and everything that queued meanwhile goes together.
+//   1. It joins the queue (a facade's commits all that its intake holds at
+//      once). If no group is in flight, a group starts now; otherwise it
+//      waits, and everything that queued meanwhile goes together.
 //   2. Each commit of the group gets the next revision if it writes; its
 //      compares are evaluated against the committed state plus the group's
 //      earlier changes, and its ops become changes. A commit too large for
@@ -33,6 +35,7 @@
 
 #include <moss/options.hpp>
 
+#include "actors/commit_intake.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/wal_writer.hpp"
 #include "core/keyspace.hpp"
@@ -69,6 +72,7 @@ struct coordinator_config {
   double compact_ratio = 1.0;              ///< compact when the log exceeds the snapshot by this...
   uint64_t compact_min_bytes = 0;          ///< ...and is at least this large
   std::shared_ptr<const std::atomic<size_t>> ttl_deadlines;  ///< published by the TTL timer
+  std::shared_ptr<commit_intake> intake;   ///< the facade's commits (see commit_intake)
 };
 
 struct coordinator_state {
@@ -77,6 +81,7 @@ struct coordinator_state {
   // -- commits (steps 1-4) ------------------------------------------------------
   revision rev = 0;                      ///< the last revision decided
   std::deque<pending_commit> queue;      ///< waiting for the next group
+  std::vector<local_commit> taken;       ///< scratch: what the intake handed over
   group_ptr in_flight;                   ///< with the log, then the shards
   std::vector<pending_commit> promised;  ///< actor callers of `in_flight`
   uint32_t shards_left = 0;              ///< shards that have not applied `in_flight`

@@ -67,7 +67,8 @@ using wal_actor = caf::typed_actor<
 /// has the log write each group and then the shards apply it, answers, tells
 /// the listeners, and decides and runs compactions.
 using coordinator_actor = caf::typed_actor<
-  caf::reacts_to<commit_atom, local_commit>,                  ///< the facade
+  caf::reacts_to<commit_atom, local_commit>,                  ///< one commit (tests, tools)
+  caf::reacts_to<commit_atom>,                                ///< the facade's intake rang
   caf::replies_to<txn_atom, txn_request>::with<txn_result>,  ///< the store, the TTL timer
   caf::reacts_to<subscribe_atom, subscription>,
   caf::replies_to<revision_atom>::with<revision>,             ///< the last revision decided

@@ -97,6 +97,8 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   }
   auto ttl_size = std::make_shared<std::atomic<size_t>>(deadlines->size());
   config.ttl_deadlines = ttl_size;
+  parts.intake = std::make_shared<commit_intake>();
+  config.intake = parts.intake;
   parts.coordinator = sys.spawn(coordinator_impl, config);
   parts.ttl = sys.spawn(ttl_impl, parts.ks, parts.coordinator, deadlines, ttl_size);
   caf::anon_send(parts.coordinator, subscribe_atom_v,
@@ -116,6 +118,11 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
       caf::anon_send_exit(wal, caf::exit_reason::user_shutdown);
   });
   return parts;
+}
+
+void submit_commit(const store_parts& parts, local_commit c) {
+  if (parts.intake->push(std::move(c)))
+    caf::anon_send(parts.coordinator, commit_atom_v);
 }
 
 status stop_store(store_parts& parts) {

@@ -12,6 +12,7 @@
 #include <moss/result.hpp>
 #include <moss/store.hpp>
 
+#include "actors/commit_intake.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/store.hpp"
 #include "core/keyspace.hpp"
@@ -27,6 +28,7 @@ struct store_parts {
   ttl_timer_actor ttl;
   watch_hub_actor hub;
   std::shared_ptr<keyspace> ks;
+  std::shared_ptr<commit_intake> intake;  ///< the facade's way to the coordinator
   store_front front;  ///< what more store fronts (peer sessions) serve from
   uint64_t incarnation = 0;  ///< see persistence/incarnation.hpp
   file_system* fs = nullptr;  ///< persistent stores: where the clean-close marker goes
@@ -38,6 +40,10 @@ struct store_parts {
 /// coordinator, watch hub and store. Sending the store an exit message stops all of
 /// them. Fails with errc::locked, errc::corruption or errc::io_error.
 result<store_parts> start_store(caf::actor_system& sys, const options& opts);
+
+/// Hands a facade commit to the coordinator through the store's intake,
+/// ringing it when the intake was empty (see actors/commit_intake.hpp).
+void submit_commit(const store_parts& parts, local_commit c);
 
 /// Stops a store cleanly: the coordinator finishes every commit it accepted
 /// and the log is flushed and fsynced, then the actors exit. Blocks; call it

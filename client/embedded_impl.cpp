@@ -109,8 +109,7 @@ void embedded_impl::submit(txn_request req, std::shared_ptr<completion> done) {
     tracked->complete(closed_error());
     return;
   }
-  caf::anon_send(parts_.coordinator, commit_atom_v,
-                 local_commit{std::move(req), std::make_shared<reply_token>(std::move(tracked))});
+  submit_commit(parts_, local_commit{std::move(req), std::make_shared<reply_token>(std::move(tracked))});
 }
 
 result<revision> embedded_impl::compact() {

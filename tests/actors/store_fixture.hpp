@@ -46,8 +46,7 @@ protected:
   /// Sends a commit the way the embedded facade does (nothing runs yet).
   std::shared_ptr<reply_slot> commit(txn_request req) {
     auto slot = std::make_shared<reply_slot>();
-    caf::anon_send(parts_.coordinator, commit_atom_v,
-                   local_commit{std::move(req), std::make_shared<reply_token>(slot)});
+    submit_commit(parts_, local_commit{std::move(req), std::make_shared<reply_token>(slot)});
     return slot;
   }
 

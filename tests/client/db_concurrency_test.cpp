@@ -7,11 +7,14 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include <moss/db.hpp>
+
+#include "tests/persistence/temp_dir.hpp"
 
 namespace moss {
 namespace {
@@ -181,6 +184,124 @@ TEST_P(DbConcurrencyTest, ConcurrentWritersEndAtTheirModels) {
     for (auto& e : s->entries)
       got[e.key] = e.value;
     EXPECT_EQ(got, models[t]) << "thread " << t;
+  }
+}
+
+// Async commits from several threads at once, in bursts: each thread's
+// commits get increasing revisions in the order it made them, no revision is
+// given twice, and the store ends at every thread's model.
+TEST_P(DbConcurrencyTest, AsyncBurstsFromManyThreadsKeepEachThreadsOrder) {
+  db d = open_db(GetParam());
+  constexpr int threads = 4, ops = 6000;
+  std::vector<std::map<std::string, std::string>> models(threads);
+  std::vector<std::vector<revision>> revs(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      std::mt19937_64 rng(seed() * 13 + t);
+      std::string prefix = "b" + std::to_string(t) + "/";
+      std::vector<write_future> burst;
+      for (int i = 0; i < ops; ++i) {
+        std::string key = prefix + std::to_string(rng() % 100);
+        std::string value = std::to_string(i);
+        if (rng() % 10 == 0) {
+          ASSERT_TRUE(d.del_async(key).get());  // in the stream of async commits
+          models[t].erase(key);
+          revs[t].push_back(0);
+        } else {
+          burst.push_back(d.set_async(key, value));
+          models[t][key] = value;
+        }
+        if (burst.size() >= 1 + rng() % 500) {
+          for (auto& f : burst) {
+            auto r = f.get();
+            ASSERT_TRUE(r) << r.error().to_string();
+            revs[t].push_back(r->rev);
+          }
+          burst.clear();
+        }
+      }
+      for (auto& f : burst)
+        revs[t].push_back(f.get()->rev);
+    });
+  for (auto& t : pool)
+    t.join();
+  std::set<revision> all;
+  for (int t = 0; t < threads; ++t) {
+    revision last = 0;
+    for (revision r : revs[t]) {
+      if (r == 0)
+        continue;  // a delete: its revision is not recorded
+      EXPECT_GT(r, last) << "thread " << t << " saw its commits out of order";
+      last = r;
+      EXPECT_TRUE(all.insert(r).second) << "revision " << r << " given twice";
+    }
+    auto s = d.scan_prefix("b" + std::to_string(t) + "/");
+    std::map<std::string, std::string> got;
+    for (auto& e : s->entries)
+      got[e.key] = e.value;
+    EXPECT_EQ(got, models[t]) << "thread " << t;
+  }
+}
+
+// Closing while threads still hand over async commits: every commit is
+// answered (none hangs), and after reopening, each key holds the value of
+// the last write to it that was acknowledged (later ones were refused).
+TEST_P(DbConcurrencyTest, CloseWhileAsyncCommitsPourInLosesNoAcknowledgedOne) {
+  test::temp_dir dir;
+  options opts;
+  opts.engine = GetParam();
+  opts.dir = dir.path();
+  opts.fsync = fsync_policy::never;
+  opts.threads = 2;
+  constexpr int threads = 3;
+  std::vector<std::map<std::string, std::string>> acked(threads);
+  {
+    auto d = db::open(opts);
+    ASSERT_TRUE(d);
+    std::atomic<bool> go{true};
+    std::vector<std::vector<std::pair<std::string, write_future>>> sent(threads);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        std::mt19937_64 rng(seed() * 17 + t);
+        for (int i = 0; go.load() && i < 200'000; ++i) {
+          std::string key = "c" + std::to_string(t) + "/" + std::to_string(rng() % 50);
+          sent[t].emplace_back(key, d->set_async(key, std::to_string(i)));
+        }
+      });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + seed() % 30));
+    ASSERT_TRUE(d->close());
+    go = false;
+    for (auto& th : pool)
+      th.join();
+    for (int t = 0; t < threads; ++t) {
+      bool refused = false;
+      for (size_t i = 0; i < sent[t].size(); ++i) {
+        auto r = sent[t][i].second.get();
+        if (r) {
+          EXPECT_FALSE(refused) << "thread " << t << ": commit " << i
+                                << " acknowledged after an earlier one was refused";
+          acked[t][sent[t][i].first] = std::to_string(i);  // the value it wrote
+        } else {
+          EXPECT_EQ(r.error().code(), errc::closed) << r.error().to_string();
+          refused = true;
+        }
+      }
+    }
+  }
+  size_t keys_acked = 0;
+  for (auto& m : acked)
+    keys_acked += m.size();
+  EXPECT_GT(keys_acked, 0u) << "the close came before any commit: nothing was tried";
+  auto d = db::open(opts);
+  ASSERT_TRUE(d);
+  for (int t = 0; t < threads; ++t) {
+    auto s = d->scan_prefix("c" + std::to_string(t) + "/");
+    std::map<std::string, std::string> got;
+    for (auto& e : s->entries)
+      got[e.key] = e.value;
+    EXPECT_EQ(got, acked[t]) << "thread " << t;
   }
 }
 
