@@ -40,7 +40,7 @@ struct db::impl {
   virtual bool remote() const noexcept = 0;
 
   /// Submits and waits.
-  result<txn_result> commit(txn_request req) {
+  virtual result<txn_result> commit(txn_request req) {
     auto slot = std::make_shared<reply_slot>();
     submit(std::move(req), slot);
     return std::move(remote() ? slot->wait_parked() : slot->wait());

@@ -3,6 +3,8 @@
 
 #include <caf/sec.hpp>
 
+#include "client/reply_catcher.hpp"
+
 #include <moss/messages/errors.hpp>
 
 namespace moss {
@@ -17,6 +19,10 @@ single_call_ptr remote_client_state::take(uint64_t id) {
 }
 
 status remote_client_state::describe(const caf::error& err) const {
+  return describe_call_error(err, where, timeout);
+}
+
+status describe_call_error(const caf::error& err, const std::string& where, caf::timespan timeout) {
   if (err.category() == caf::atom("system")) {
     auto code = static_cast<caf::sec>(err.code());
     if (code == caf::sec::request_timeout)
@@ -90,12 +96,16 @@ void send_batch(remote_client_ptr self) {
 } // namespace
 
 caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::timespan timeout,
-                            std::string where) {
+                            std::string where, caf::strong_actor_ptr catcher) {
   auto& st = self->state;
   st.store = std::move(store);
   st.timeout = timeout;
   st.where = std::move(where);
+  st.catcher = std::move(catcher);
   self->monitor(st.store);
+  // The direct calls' deadlines, checked a few times per timeout.
+  const auto sweep = std::max<caf::timespan>(timeout / 8, std::chrono::milliseconds(10));
+  self->delayed_send(self, sweep, tick_atom_v);
   self->set_down_handler([self](caf::down_msg&) {
     auto& st = self->state;
     st.gone = status{errc::unreachable, "lost the connection to " + st.where};
@@ -108,8 +118,15 @@ caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::time
     for (auto& [id, calls] : flying)
       fail_all(calls, st.gone);
     fail_all(st.queued, st.gone);
+    if (st.catcher)
+      reply_catcher::of(st.catcher).fail_all(st.gone);
   });
   return {
+    [self, sweep](tick_atom) {
+      if (self->state.catcher)
+        reply_catcher::of(self->state.catcher).expire(std::chrono::steady_clock::now());
+      self->delayed_send(self, sweep, tick_atom_v);
+    },
     [self](batch_item_ptr& item) {
       auto& st = self->state;
       if (!st.gone.is_ok()) {

@@ -65,6 +65,7 @@ struct remote_client_state {
   std::unordered_map<uint64_t, single_call_ptr> pending;  ///< single calls out
   std::vector<batch_item_ptr> queued;                     ///< for the next batch
   std::unordered_map<uint64_t, std::vector<batch_item_ptr>> flying;  ///< batches out
+  caf::strong_actor_ptr catcher;  ///< the direct calls' reply catcher
 
   /// Removes single call `id`; null if it was already answered or failed.
   single_call_ptr take(uint64_t id);
@@ -74,8 +75,14 @@ struct remote_client_state {
   static inline const char* name = "moss.remote_client";
 };
 
+/// `catcher`: the reply catcher of this db's direct calls (client/reply_catcher.hpp),
+/// whose calls the client fails when the store is lost and expires past their deadline.
 caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::timespan timeout,
-                            std::string where);
+                            std::string where, caf::strong_actor_ptr catcher);
+
+/// A CAF error of a call to `where` as the caller sees it (timeouts and lost
+/// peers named).
+status describe_call_error(const caf::error& err, const std::string& where, caf::timespan timeout);
 
 /// Hands a call's `T` outcome to `done` exactly once (errc::closed if dropped).
 template <class T, class Base>

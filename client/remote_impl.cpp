@@ -14,6 +14,7 @@
 #include <moss/time_source.hpp>
 
 #include "actors/session.hpp"
+#include "client/reply_catcher.hpp"
 #include "actors/spawn_store.hpp"
 
 namespace moss {
@@ -93,7 +94,8 @@ result<std::unique_ptr<remote_impl>> remote_impl::connect(const std::string& hos
   if (!session)
     return fail({session.error().code(), "the store at " + p->where_ + " refused a session: " + session.error().message()});
   p->store_ = std::move(*session);
-  p->client_ = p->sys_->spawn(remote_client, p->store_, caf::timespan{opts.timeout}, p->where_);
+  p->catcher_ = reply_catcher::make(*p->sys_, p->where_, caf::timespan{opts.timeout});
+  p->client_ = p->sys_->spawn(remote_client, p->store_, caf::timespan{opts.timeout}, p->where_, p->catcher_);
   return p;
 }
 
@@ -129,11 +131,14 @@ status remote_impl::close() {
     caf::scoped_actor self{*sys_};
     for (auto& a : gone)
       self->wait_for(a);
+    if (catcher_)
+      reply_catcher::of(catcher_).stop();
     if (anchor_)
       caf::anon_send_exit(anchor_, caf::exit_reason::user_shutdown);
   }
   store_ = nullptr;
   client_ = nullptr;
+  catcher_ = nullptr;
   anchor_ = nullptr;
   sys_.reset();  // waits for the actors; closes the connection
   return status::ok();
@@ -144,19 +149,38 @@ int64_t remote_impl::now_ns() const {
 }
 
 template <class Ptr>
-void remote_impl::send_call(Ptr c) {
+void remote_impl::send_call(Ptr c, bool direct) {
   std::shared_lock lock(life_);
   if (closed_.load(std::memory_order_relaxed)) {
     c->fail(closed_error());
     return;
   }
+  if constexpr (std::is_same_v<Ptr, batch_item_ptr>) {
+    if (direct) {
+      reply_catcher::of(catcher_).send(store_, std::move(c));
+      return;
+    }
+  }
   caf::anon_send(client_, std::move(c));
 }
 
+template <class T>
+std::function<void(result<T>)> remote_impl::counted(std::function<void(result<T>)> done) {
+  // Counted out before the caller hears the answer, so its next call may go direct.
+  return [this, done = std::move(done)](result<T> r) {
+    calls_out_.fetch_sub(1, std::memory_order_acq_rel);
+    done(std::move(r));
+  };
+}
+
 template <class T, class MakeCall>
-result<T> remote_impl::wait_for(MakeCall make_call) {
+result<T> remote_impl::wait_for(MakeCall make_call, bool batchable) {
   auto slot = std::make_shared<value_slot<result<T>>>();
-  send_call(make_call([slot](result<T> r) { slot->complete(std::move(r)); }));
+  size_t none = 0;
+  const bool direct = batchable && calls_out_.compare_exchange_strong(none, 1, std::memory_order_acq_rel);
+  if (!direct)
+    calls_out_.fetch_add(1, std::memory_order_acq_rel);
+  send_call(make_call(counted<T>([slot](result<T> r) { slot->complete(std::move(r)); })), direct);
   return std::move(slot->wait_parked());
 }
 
@@ -169,9 +193,9 @@ result<T> remote_impl::ask(Ts... xs) {
 
 template <class T>
 result<T> remote_impl::ask_batched(call c) {
-  return wait_for<T>([&](auto done) {
-    return batch_item_ptr{std::make_shared<batched_call<T>>(std::move(done), std::move(c))};
-  });
+  return wait_for<T>(
+    [&](auto done) { return batch_item_ptr{std::make_shared<batched_call<T>>(std::move(done), std::move(c))}; },
+    true);
 }
 
 result<std::optional<kv>> remote_impl::entry(std::string_view key) {
@@ -224,9 +248,14 @@ result<scan_result> remote_impl::scan(const scan_request& req) {
 }
 
 void remote_impl::submit(txn_request req, std::shared_ptr<completion> done) {
+  calls_out_.fetch_add(1, std::memory_order_acq_rel);  // an async commit: never direct
   send_call(batch_item_ptr{std::make_shared<batched_call<txn_result>>(
-    [done = std::move(done)](result<txn_result> r) { done->complete(std::move(r)); },
+    counted<txn_result>([done = std::move(done)](result<txn_result> r) { done->complete(std::move(r)); }),
     call{call_kind::txn, {}, std::move(req)})});
+}
+
+result<txn_result> remote_impl::commit(txn_request req) {
+  return ask_batched<txn_result>(call{call_kind::txn, {}, std::move(req)});
 }
 
 result<store_stats> remote_impl::stats() {

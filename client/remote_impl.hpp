@@ -42,6 +42,8 @@ public:
   void start_watch(watch_request req, std::shared_ptr<watch_channel> ch) override;
   status close() override;
   bool remote() const noexcept override { return true; }
+  /// A sync commit: may go the direct way (see wait_for).
+  result<txn_result> commit(txn_request req) override;
 
   /// The remote store actor itself, for CAF code that wants to request it.
   const store_actor& store() const { return store_; }
@@ -49,12 +51,19 @@ public:
 private:
   remote_impl() = default;
 
-  /// Hands `c` to the client actor (or fails it if the db is closed).
+  /// Hands `c` to the client actor, or with `direct` to the reply catcher
+  /// (or fails it if the db is closed).
   template <class Ptr>
-  void send_call(Ptr c);
-  /// Sends the call make_call(done) builds and waits for its `T` answer.
+  void send_call(Ptr c, bool direct = false);
+  /// Sends the call make_call(done) builds and waits for its `T` answer. A
+  /// batchable call made while no other call of this db is out goes the
+  /// direct way (client/reply_catcher.hpp): nothing would share its round
+  /// trip. Otherwise it goes through the client actor, to share a batch.
   template <class T, class MakeCall>
-  result<T> wait_for(MakeCall make_call);
+  result<T> wait_for(MakeCall make_call, bool batchable = false);
+  /// Wraps `done` so that the call counts as out until it completes.
+  template <class T>
+  std::function<void(result<T>)> counted(std::function<void(result<T>)> done);
   /// Sends the store `xs...` alone and waits for its `T` answer.
   template <class T, class... Ts>
   result<T> ask(Ts... xs);
@@ -69,6 +78,8 @@ private:
   store_actor store_;   ///< this db's session at the node
   caf::actor anchor_;   ///< the session lives as long as this actor
   caf::actor client_;
+  caf::strong_actor_ptr catcher_;      ///< the direct calls' reply catcher
+  std::atomic<size_t> calls_out_{0};   ///< calls sent and not completed, either way
   std::atomic<bool> closed_{false};
   mutable std::shared_mutex life_;
   std::mutex bridges_mu_;

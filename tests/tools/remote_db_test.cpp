@@ -3,6 +3,9 @@
 // mid-stream (errors, no hang), a stopped node (timeouts), a restarted node
 // reached again, and TLS.
 #include <atomic>
+#include <iostream>
+#include <map>
+#include <random>
 #include <optional>
 #include <thread>
 
@@ -232,6 +235,81 @@ TEST_F(RemoteDbTest, AWatchSeesChangesMadeByAnotherClient) {
   ASSERT_TRUE(watcher.close());
   EXPECT_FALSE(w.next(5s));
   EXPECT_EQ(w.error().code(), errc::closed);
+}
+
+// A caller alone on the connection sends its sync calls straight to the node
+// (client/reply_catcher.hpp); while an async write of it is out, its calls go
+// the batched way; either way it reads what it wrote once it was answered.
+TEST_F(RemoteDbTest, ACallerAloneGoesDirectAndReadsItsWrites) {
+  db d = connect();
+  for (int i = 0; i < 300; ++i) {
+    const std::string key = "k" + std::to_string(i % 7);
+    ASSERT_TRUE(d.set(key, "sync" + std::to_string(i)));  // direct
+    EXPECT_EQ(d.get(key).value(), "sync" + std::to_string(i));
+    auto f = d.set_async(key, "async" + std::to_string(i));
+    EXPECT_TRUE(d.exists(key).value());  // batched: the async write is out
+    ASSERT_TRUE(f.get());
+    EXPECT_EQ(d.get(key).value(), "async" + std::to_string(i));
+  }
+}
+
+// Threads mixing sync calls (direct when alone, batched otherwise) and async
+// writes each end exactly at their model; a delete after an async write
+// still sees it (commits keep each caller's order either way).
+TEST_F(RemoteDbTest, DirectBatchedAndAsyncCallsFromManyThreadsKeepEveryThreadsModel) {
+  db d = connect();
+  constexpr int threads = 4, ops = 400;
+  const uint64_t seed = std::random_device{}();
+  std::cout << "[ seed ] " << seed << "\n";
+  std::vector<std::map<std::string, std::string>> models(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      std::mt19937_64 rng(seed + static_cast<uint64_t>(t));
+      auto& model = models[t];
+      std::vector<write_future> pending;
+      for (int i = 0; i < ops; ++i) {
+        const std::string key = "m" + std::to_string(t) + "/" + std::to_string(rng() % 16);
+        const std::string value = std::to_string(i);
+        switch (rng() % 4) {
+          case 0:
+            pending.push_back(d.set_async(key, value));
+            model[key] = value;
+            break;
+          case 1: {
+            for (auto& f : pending)  // async writes are visible once answered
+              ASSERT_TRUE(f.get());
+            pending.clear();
+            auto v = d.get(key);
+            ASSERT_TRUE(v) << v.error().to_string();
+            auto it = model.find(key);
+            ASSERT_EQ(v->has_value(), it != model.end()) << key;
+            if (it != model.end()) {
+              ASSERT_EQ(**v, it->second) << key;
+            }
+            break;
+          }
+          case 2:
+            ASSERT_EQ(d.del(key).value(), model.erase(key) == 1);
+            break;
+          default:
+            ASSERT_TRUE(d.set(key, value));
+            model[key] = value;
+        }
+      }
+      for (auto& f : pending)
+        ASSERT_TRUE(f.get());
+    });
+  for (auto& th : pool)
+    th.join();
+  for (int t = 0; t < threads; ++t) {
+    auto cut = d.scan_prefix("m" + std::to_string(t) + "/");
+    ASSERT_TRUE(cut);
+    std::map<std::string, std::string> got;
+    for (auto& e : cut->entries)
+      got[e.key] = e.value;
+    EXPECT_EQ(got, models[t]) << "thread " << t;
+  }
 }
 
 TEST_F(RemoteDbTest, ANodeKilledMidStreamFailsEveryCallWithoutAHang) {
