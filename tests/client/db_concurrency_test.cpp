@@ -15,6 +15,7 @@
 #include <moss/db.hpp>
 
 #include "tests/persistence/temp_dir.hpp"
+#include "tests/util/db_model_run.hpp"
 
 namespace moss {
 namespace {
@@ -136,55 +137,7 @@ TEST_P(DbConcurrencyTest, BankTransfersKeepTheTotalForEveryReader) {
 
 TEST_P(DbConcurrencyTest, ConcurrentWritersEndAtTheirModels) {
   db d = open_db(GetParam());
-  constexpr int threads = 4, ops = 3000;
-  std::vector<std::map<std::string, std::string>> models(threads);
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      std::mt19937_64 rng(seed() * 7 + t);
-      auto& model = models[t];
-      std::string prefix = "t" + std::to_string(t) + "/";
-      std::vector<write_future> pending;
-      for (int i = 0; i < ops; ++i) {
-        std::string key = prefix + std::to_string(rng() % 64);
-        std::string value = std::to_string(i);
-        switch (rng() % 5) {
-          case 0: ASSERT_TRUE(*d.del(key) == (model.erase(key) == 1)); break;
-          case 1: {  // async: must land in order with the sync ones
-            pending.push_back(d.set_async(key, value));
-            model[key] = value;
-            break;
-          }
-          case 2: {
-            auto v = d.get(key);
-            for (auto& f : pending)
-              ASSERT_TRUE(f.get());
-            pending.clear();
-            v = d.get(key);  // read-your-writes once the futures are in
-            auto it = model.find(key);
-            ASSERT_EQ(v->has_value(), it != model.end());
-            if (it != model.end()) {
-              ASSERT_EQ(**v, it->second);
-            }
-            break;
-          }
-          default:
-            ASSERT_TRUE(d.set(key, value));
-            model[key] = value;
-        }
-      }
-      for (auto& f : pending)
-        ASSERT_TRUE(f.get());
-    });
-  for (auto& t : pool)
-    t.join();
-  for (int t = 0; t < threads; ++t) {
-    auto s = d.scan_prefix("t" + std::to_string(t) + "/");
-    std::map<std::string, std::string> got;
-    for (auto& e : s->entries)
-      got[e.key] = e.value;
-    EXPECT_EQ(got, models[t]) << "thread " << t;
-  }
+  test::run_mixed_writers(d, "t", 4, 3000, 64, seed());
 }
 
 // Async commits from several threads at once, in bursts: each thread's
@@ -236,11 +189,7 @@ TEST_P(DbConcurrencyTest, AsyncBurstsFromManyThreadsKeepEachThreadsOrder) {
       last = r;
       EXPECT_TRUE(all.insert(r).second) << "revision " << r << " given twice";
     }
-    auto s = d.scan_prefix("b" + std::to_string(t) + "/");
-    std::map<std::string, std::string> got;
-    for (auto& e : s->entries)
-      got[e.key] = e.value;
-    EXPECT_EQ(got, models[t]) << "thread " << t;
+    EXPECT_EQ(test::contents_under(d, "b" + std::to_string(t) + "/"), models[t]) << "thread " << t;
   }
 }
 
@@ -296,13 +245,8 @@ TEST_P(DbConcurrencyTest, CloseWhileAsyncCommitsPourInLosesNoAcknowledgedOne) {
   EXPECT_GT(keys_acked, 0u) << "the close came before any commit: nothing was tried";
   auto d = db::open(opts);
   ASSERT_TRUE(d);
-  for (int t = 0; t < threads; ++t) {
-    auto s = d->scan_prefix("c" + std::to_string(t) + "/");
-    std::map<std::string, std::string> got;
-    for (auto& e : s->entries)
-      got[e.key] = e.value;
-    EXPECT_EQ(got, acked[t]) << "thread " << t;
-  }
+  for (int t = 0; t < threads; ++t)
+    EXPECT_EQ(test::contents_under(*d, "c" + std::to_string(t) + "/"), acked[t]) << "thread " << t;
 }
 
 } // namespace

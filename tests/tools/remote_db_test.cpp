@@ -19,6 +19,7 @@
 #include <moss/db.hpp>
 
 #include "tests/persistence/temp_dir.hpp"
+#include "tests/util/db_model_run.hpp"
 #include "tests/tools/mossd_process.hpp"
 
 using namespace std::chrono_literals;
@@ -258,58 +259,9 @@ TEST_F(RemoteDbTest, ACallerAloneGoesDirectAndReadsItsWrites) {
 // still sees it (commits keep each caller's order either way).
 TEST_F(RemoteDbTest, DirectBatchedAndAsyncCallsFromManyThreadsKeepEveryThreadsModel) {
   db d = connect();
-  constexpr int threads = 4, ops = 400;
   const uint64_t seed = std::random_device{}();
   std::cout << "[ seed ] " << seed << "\n";
-  std::vector<std::map<std::string, std::string>> models(threads);
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      std::mt19937_64 rng(seed + static_cast<uint64_t>(t));
-      auto& model = models[t];
-      std::vector<write_future> pending;
-      for (int i = 0; i < ops; ++i) {
-        const std::string key = "m" + std::to_string(t) + "/" + std::to_string(rng() % 16);
-        const std::string value = std::to_string(i);
-        switch (rng() % 4) {
-          case 0:
-            pending.push_back(d.set_async(key, value));
-            model[key] = value;
-            break;
-          case 1: {
-            for (auto& f : pending)  // async writes are visible once answered
-              ASSERT_TRUE(f.get());
-            pending.clear();
-            auto v = d.get(key);
-            ASSERT_TRUE(v) << v.error().to_string();
-            auto it = model.find(key);
-            ASSERT_EQ(v->has_value(), it != model.end()) << key;
-            if (it != model.end()) {
-              ASSERT_EQ(**v, it->second) << key;
-            }
-            break;
-          }
-          case 2:
-            ASSERT_EQ(d.del(key).value(), model.erase(key) == 1);
-            break;
-          default:
-            ASSERT_TRUE(d.set(key, value));
-            model[key] = value;
-        }
-      }
-      for (auto& f : pending)
-        ASSERT_TRUE(f.get());
-    });
-  for (auto& th : pool)
-    th.join();
-  for (int t = 0; t < threads; ++t) {
-    auto cut = d.scan_prefix("m" + std::to_string(t) + "/");
-    ASSERT_TRUE(cut);
-    std::map<std::string, std::string> got;
-    for (auto& e : cut->entries)
-      got[e.key] = e.value;
-    EXPECT_EQ(got, models[t]) << "thread " << t;
-  }
+  test::run_mixed_writers(d, "m", 4, 400, 16, seed);
 }
 
 TEST_F(RemoteDbTest, ANodeKilledMidStreamFailsEveryCallWithoutAHang) {
