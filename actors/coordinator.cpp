@@ -234,6 +234,14 @@ void admit(self_ptr self, pending_commit p) {
   st.queue.push_back(std::move(p));
 }
 
+// Step 1 for a commit of the embedded facade.
+void admit(self_ptr self, local_commit& c) {
+  pending_commit p;
+  p.req = std::move(c.req);
+  p.token = std::move(c.token);
+  admit(self, std::move(p));
+}
+
 // Starts a group if none is in flight and commits wait.
 void start_group_if_idle(self_ptr self) {
   auto& st = self->state;
@@ -352,27 +360,18 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
   st.cfg = std::move(config);
   st.rev = st.cfg.rev;
   st.counters.shards = st.cfg.shards.size();
-  if (st.cfg.intake)  // however it ends, no facade commit waits in the intake for it
-    self->attach_functor([intake = st.cfg.intake] { intake->close(); });
+  // However it ends, no facade commit waits in the intake for it.
+  self->attach_functor([intake = st.cfg.intake] { intake->close(); });
   return {
     [self](commit_atom, local_commit& c) {
-      pending_commit p;
-      p.req = std::move(c.req);
-      p.token = std::move(c.token);
-      admit(self, std::move(p));
+      admit(self, c);
       start_group_if_idle(self);
     },
     [self](commit_atom) {
       auto& st = self->state;
-      if (!st.cfg.intake)
-        return;
       st.cfg.intake->take(st.taken);
-      for (local_commit& c : st.taken) {
-        pending_commit p;
-        p.req = std::move(c.req);
-        p.token = std::move(c.token);
-        admit(self, std::move(p));
-      }
+      for (local_commit& c : st.taken)
+        admit(self, c);
       st.taken.clear();
       start_group_if_idle(self);
     },

@@ -72,7 +72,7 @@ struct coordinator_config {
   double compact_ratio = 1.0;              ///< compact when the log exceeds the snapshot by this...
   uint64_t compact_min_bytes = 0;          ///< ...and is at least this large
   std::shared_ptr<const std::atomic<size_t>> ttl_deadlines;  ///< published by the TTL timer
-  std::shared_ptr<commit_intake> intake;   ///< the facade's commits (see commit_intake)
+  std::shared_ptr<commit_intake> intake;   ///< the facade's commits (see commit_intake); never null
 };
 
 struct coordinator_state {

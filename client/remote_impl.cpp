@@ -14,8 +14,8 @@
 #include <moss/time_source.hpp>
 
 #include "actors/session.hpp"
-#include "client/reply_catcher.hpp"
 #include "actors/spawn_store.hpp"
+#include "client/reply_catcher.hpp"
 
 namespace moss {
 
