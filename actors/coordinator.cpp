@@ -2,6 +2,8 @@
 // compaction, and close.
 #include "actors/coordinator.hpp"
 
+#include <algorithm>
+
 #include <moss/messages/errors.hpp>
 
 #include "actors/local_only.hpp"
@@ -37,6 +39,7 @@ void answer_compaction(std::vector<compact_waiter>& waiters, const result<revisi
 
 void start_group(self_ptr self);
 void start_compaction(self_ptr self);
+void start_install(self_ptr self);
 
 // -- close -----------------------------------------------------------------------
 
@@ -45,7 +48,7 @@ void start_compaction(self_ptr self);
 void finish_close_if_idle(self_ptr self) {
   auto& st = self->state;
   if (!st.closing || st.close_waiters.empty() || st.in_flight || !st.queue.empty()
-      || st.compaction.running)
+      || st.compaction.running || st.installing || !st.replicated_queue.empty())
     return;
   answer_compaction(st.compaction.waiting, status{errc::closed, "the store is closing"});
   auto waiters = std::exchange(st.close_waiters, {});
@@ -76,6 +79,9 @@ void group_applied(self_ptr self) {
   for (auto& p : st.promised)
     answer(p, std::move(p.result));
   st.promised.clear();
+  if (st.replicated_promise.pending())
+    st.replicated_promise.deliver(group->last_rev());
+  st.replicated_promise = {};
   bool sets_deadline = false;
   for (const write_op& op : group->ops) {
     st.counters.expired += op.kind == change_kind::expire ? 1 : 0;
@@ -87,6 +93,7 @@ void group_applied(self_ptr self) {
     if (!sub.deadlines_only || deadlines_matter)
       self->send(sub.listener, change_atom_v, group);
   ++st.counters.groups;
+  start_install(self);
   start_compaction(self);
   start_group(self);
   finish_close_if_idle(self);
@@ -106,6 +113,10 @@ void group_failed(self_ptr self, status why) {
   for (auto& p : st.promised)
     answer(p, st.failed);
   st.promised.clear();
+  if (st.replicated_promise.pending())
+    st.replicated_promise.deliver(to_error(st.failed));
+  st.replicated_promise = {};
+  start_install(self);
   start_group(self);  // answers the queue with the failure
   finish_close_if_idle(self);
 }
@@ -163,15 +174,50 @@ void log_group(self_ptr self) {
       [self](caf::error& err) { group_failed(self, to_status(err)); });
 }
 
-// Steps 1-2: builds the next group from the queue.
+// A replica: the next group its primary decided goes to the log and the
+// shards as it is, with the primary's revisions.
+void start_replicated(self_ptr self) {
+  auto& st = self->state;
+  auto r = std::move(st.replicated_queue.front());
+  st.replicated_queue.pop_front();
+  write_group& g = *r.group;
+  if (g.commits.empty() || g.commits.front().rev != st.rev + 1) {
+    status why{errc::invalid_argument, "a replicated group must start at revision " + std::to_string(st.rev + 1)};
+    if (r.promise.pending())
+      r.promise.deliver(to_error(why));
+    return;
+  }
+  g.capture_prev = st.capture_prev;
+  st.touched.assign(st.cfg.shards.size(), 0);
+  g.shards_touched = 0;
+  for (const write_op& op : g.ops)
+    g.shards_touched += st.touched[op.shard] == 0 ? (st.touched[op.shard] = 1) : 0;
+  g.shards_pending.store(g.shards_touched);
+  st.rev = g.last_rev();
+  st.counters.commits += g.commits.size();
+  st.replicated_promise = std::move(r.promise);
+  st.in_flight = std::move(r.group);
+  log_group(self);
+}
+
+// Steps 1-2: builds the next group from the queue (on a replica, the
+// replicated groups first).
 void start_group(self_ptr self) {
   auto& st = self->state;
-  while (!st.in_flight && !st.queue.empty()) {
+  while (!st.in_flight && !st.installing && (!st.queue.empty() || !st.replicated_queue.empty())) {
     if (!st.failed.is_ok()) {
       for (auto& p : st.queue)
         answer(p, st.failed);
       st.queue.clear();
+      for (auto& r : st.replicated_queue)
+        if (r.promise.pending())
+          r.promise.deliver(to_error(st.failed));
+      st.replicated_queue.clear();
       return;
+    }
+    if (!st.replicated_queue.empty()) {
+      start_replicated(self);
+      continue;
     }
     auto group = std::make_shared<write_group>();
     group->now = st.cfg.ks->clock().now_ns();
@@ -220,6 +266,14 @@ void start_group(self_ptr self) {
   }
 }
 
+// True when a transaction may write (either branch), which a replica refuses.
+bool writes(const txn_request& req) {
+  auto writing = [](const std::vector<txn_op>& ops) {
+    return std::any_of(ops.begin(), ops.end(), [](const txn_op& op) { return op.kind != op_kind::get; });
+  };
+  return writing(req.success) || writing(req.failure);
+}
+
 // Step 1: a commit joins the queue, unless the store is closing or failed.
 void admit(self_ptr self, pending_commit p) {
   auto& st = self->state;
@@ -229,6 +283,10 @@ void admit(self_ptr self, pending_commit p) {
   }
   if (!st.failed.is_ok()) {
     answer(p, st.failed);
+    return;
+  }
+  if (!st.cfg.read_only.empty() && writes(p.req)) {
+    answer(p, status{errc::read_only, st.cfg.read_only});
     return;
   }
   st.queue.push_back(std::move(p));
@@ -245,7 +303,7 @@ void admit(self_ptr self, local_commit& c) {
 // Starts a group if none is in flight and commits wait.
 void start_group_if_idle(self_ptr self) {
   auto& st = self->state;
-  if (st.in_flight || st.queue.empty())
+  if (st.in_flight || st.installing || (st.queue.empty() && st.replicated_queue.empty()))
     return;
   try {
     start_group(self);
@@ -266,6 +324,7 @@ void finish_compaction(self_ptr self, const result<revision>& outcome) {
   c.running = false;
   c.job.reset();
   answer_compaction(c.served, outcome);
+  start_install(self);
   start_compaction(self);  // one more was asked for meanwhile
   start_group(self);
   finish_close_if_idle(self);
@@ -283,7 +342,7 @@ void finish_compaction(self_ptr self, const result<revision>& outcome) {
 void start_compaction(self_ptr self) {
   auto& st = self->state;
   auto& c = st.compaction;
-  if (!c.wanted || c.running || st.in_flight)
+  if (!c.wanted || c.running || st.in_flight || st.installing)
     return;
   c.wanted = false;
   if (!st.cfg.wal || !st.failed.is_ok() || st.closing) {
@@ -330,8 +389,47 @@ void snapshot_written(self_ptr self, snapshot_outcome& out) {
       [self](caf::error& err) { finish_compaction(self, to_status(err)); });
 }
 
+// A replica's full sync, once no group is in flight and no compaction runs:
+// the WAL makes the received snapshot the whole log, then the keyspace takes
+// over its entries, and the next replicated group follows its revision.
+void start_install(self_ptr self) {
+  auto& st = self->state;
+  if (!st.install || st.installing || st.in_flight || st.compaction.running)
+    return;
+  st.installing = true;
+  auto finish = [self](result<revision> outcome) {
+    auto& st = self->state;
+    auto [req, rp] = std::move(*st.install);
+    st.install.reset();
+    st.installing = false;
+    if (outcome) {
+      st.cfg.ks->replace_all(*req.fresh);  // the old entries go with req.fresh
+      st.rev = *outcome;
+      rp.deliver(*outcome);
+    } else {
+      rp.deliver(to_error(outcome.error()));
+    }
+    start_compaction(self);
+    start_group(self);
+    finish_close_if_idle(self);
+  };
+  if (!st.cfg.wal) {
+    finish(result<revision>{st.install->first.snap.rev});
+    return;
+  }
+  self->request(st.cfg.wal, caf::infinite, adopt_atom_v, st.install->first.snap)
+    .then([finish](revision rev) { finish(result<revision>{rev}); },
+          [finish](caf::error& err) { finish(to_status(err)); });
+}
+
 void want_compaction(self_ptr self, compact_waiter w) {
   auto& st = self->state;
+  if (!st.cfg.read_only.empty()) {
+    std::vector<compact_waiter> refused;
+    refused.push_back(std::move(w));
+    answer_compaction(refused, status{errc::read_only, st.cfg.read_only});
+    return;
+  }
   st.compaction.waiting.push_back(std::move(w));
   st.compaction.wanted = true;
   start_compaction(self);
@@ -350,6 +448,8 @@ store_stats stats_of(const coordinator_state& st) {
     out.torn_tails = w->torn_tails.load(std::memory_order_relaxed);
     out.expired_at_open = w->expired_at_open.load(std::memory_order_relaxed);
   }
+  if (st.cfg.replication)
+    st.cfg.replication->fill(out, st.rev);
   return out;
 }
 
@@ -417,6 +517,36 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
     },
     [self](compact_atom, local_ack& c) { want_compaction(self, {std::move(c.token), {}}); },
     [self](snap_done_atom, snapshot_outcome& out) { snapshot_written(self, out); },
+    [self](replicate_atom, replicated_batch& batch) -> caf::result<revision> {
+      auto& st = self->state;
+      if (from_afar(self))
+        return refused_from_afar();
+      if (st.cfg.read_only.empty())
+        return to_error(status{errc::invalid_argument, "this store is no replica"});
+      if (st.closing)
+        return to_error(status{errc::closed, "the store is closing"});
+      if (batch.groups.empty())
+        return st.rev;
+      auto rp = self->make_response_promise<revision>();
+      for (size_t i = 0; i < batch.groups.size(); ++i)
+        st.replicated_queue.push_back(
+          {std::move(batch.groups[i]), i + 1 == batch.groups.size() ? rp : caf::typed_response_promise<revision>{}});
+      start_group_if_idle(self);
+      return rp;
+    },
+    [self](adopt_atom, replica_install& req) -> caf::result<revision> {
+      auto& st = self->state;
+      if (from_afar(self))
+        return refused_from_afar();
+      if (st.cfg.read_only.empty() || !req.fresh)
+        return to_error(status{errc::invalid_argument, "this store is no replica"});
+      if (st.closing || st.install)
+        return to_error(status{errc::closed, "the store is closing, or installs a snapshot already"});
+      auto rp = self->make_response_promise<revision>();
+      st.install.emplace(std::move(req), rp);
+      start_install(self);
+      return rp;
+    },
   };
 }
 

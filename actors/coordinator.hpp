@@ -30,6 +30,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -39,6 +40,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/wal_writer.hpp"
 #include "core/keyspace.hpp"
+#include "core/replication_status.hpp"
 #include "core/snapshot_job.hpp"
 
 namespace moss {
@@ -73,6 +75,11 @@ struct coordinator_config {
   uint64_t compact_min_bytes = 0;          ///< ...and is at least this large
   std::shared_ptr<const std::atomic<size_t>> ttl_deadlines;  ///< published by the TTL timer
   std::shared_ptr<commit_intake> intake;   ///< the facade's commits (see commit_intake); never null
+  /// Set on a replica: why writes, transactions that write and compact
+  /// requests are refused (errc::read_only); its commits come from its
+  /// primary (replicate, adopt). Empty on a primary.
+  std::string read_only;
+  std::shared_ptr<replication_status> replication;  ///< what stats report of replication; may be null
 };
 
 struct coordinator_state {
@@ -87,6 +94,16 @@ struct coordinator_state {
   uint32_t shards_left = 0;              ///< shards that have not applied `in_flight`
   std::vector<uint8_t> touched;          ///< scratch: shards a group touches
   status failed;                         ///< the log failed: writes are refused
+
+  // -- a replica's stream (see coordinator_config::read_only) ------------------
+  struct replicated {
+    std::shared_ptr<write_group> group;
+    caf::typed_response_promise<revision> promise;  ///< set on a batch's last group
+  };
+  std::deque<replicated> replicated_queue;         ///< go before the queue's reads
+  caf::typed_response_promise<revision> replicated_promise;  ///< of `in_flight`, if any
+  std::optional<std::pair<replica_install, caf::typed_response_promise<revision>>> install;
+  bool installing = false;               ///< the WAL adopts a snapshot: nothing else starts
 
   // -- listeners ----------------------------------------------------------------
   std::vector<subscription> listeners;

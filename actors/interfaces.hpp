@@ -60,6 +60,11 @@ using wal_actor = caf::typed_actor<
   /// the snapshot is whole: the manifest names it and the segments since the
   /// last rotation, older files are removed; answers the snapshot's revision
   caf::replies_to<install_atom, snapshot_outcome>::with<revision>,
+  /// a replica's full sync: the received snapshot (its `name` in the
+  /// directory) becomes the whole log, renamed to a snapshot file of its own
+  /// with a fresh segment after its revision, both named in the manifest,
+  /// every older file removed; answers the snapshot's revision
+  caf::replies_to<adopt_atom, snapshot_outcome>::with<revision>,
   caf::replies_to<flush_atom>::with<bool>,  ///< fdatasync now (close)
   caf::reacts_to<tick_atom>>;               ///< its own once-a-second fsync (every_second)
 
@@ -76,7 +81,13 @@ using coordinator_actor = caf::typed_actor<
   caf::reacts_to<close_atom, local_ack>,
   caf::replies_to<compact_atom>::with<revision>,             ///< the store asks
   caf::reacts_to<compact_atom, local_ack>,                    ///< the facade asks
-  caf::reacts_to<snap_done_atom, snapshot_outcome>>;          ///< its snapshot job ended
+  caf::reacts_to<snap_done_atom, snapshot_outcome>,           ///< its snapshot job ended
+  /// a replica's follower: groups its primary decided, logged and applied
+  /// here with their revisions; answers the last
+  caf::replies_to<replicate_atom, replicated_batch>::with<revision>,
+  /// a replica's follower: its primary's snapshot replaces the whole store
+  /// (log and keyspace) once no group is in flight; answers its revision
+  caf::replies_to<adopt_atom, replica_install>::with<revision>>;
 
 /// Owns the TTL deadline index and one timer; a change listener that commits
 /// expiries (expire_if) through the coordinator when deadlines pass.
@@ -110,7 +121,16 @@ using watch_hub_actor = caf::typed_actor<
   caf::reacts_to<unwatch_atom, watch_id, caf::actor_addr>,
   caf::reacts_to<watch_ack_atom, watch_id, uint64_t, caf::actor_addr>,  ///< items consumed in total
   caf::replies_to<stats_atom>::with<watch_stats>,
-  caf::reacts_to<progress_atom, uint64_t>>;            ///< its own tick (generation)
+  caf::reacts_to<progress_atom, uint64_t>,             ///< its own tick (generation)
+  /// A replica's feed (actors/replica_feed.hpp) follows the commit stream
+  /// from `from`: the groups from the history, then every new one, whole.
+  /// Answers the hub's last revision; errc::compacted when the history no
+  /// longer reaches back to `from`, errc::invalid_argument when `from` is
+  /// past the next revision.
+  caf::replies_to<follow_atom, revision, change_listener>::with<revision>,
+  /// A replica installed its primary's snapshot at this revision: every
+  /// watch ends with errc::compacted, and the history starts after it.
+  caf::reacts_to<adopt_atom, revision>>;
 
 } // namespace moss
 

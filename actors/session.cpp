@@ -57,8 +57,10 @@ size_t session_counts::total() const {
 
 gateway_actor::behavior_type gateway_impl(gateway_actor::stateful_pointer<gateway_state> self,
                                           store_front front, caf::actor owner,
-                                          std::shared_ptr<session_counts> counts) {
+                                          std::shared_ptr<session_counts> counts,
+                                          replication_source repl) {
   auto& st = self->state;
+  st.repl = std::move(repl);
   st.front = std::move(front);
   st.owner = std::move(owner);
   st.counts = std::move(counts);
@@ -88,14 +90,33 @@ gateway_actor::behavior_type gateway_impl(gateway_actor::stateful_pointer<gatewa
         [counts = st.counts, node](const caf::error&) { counts->close(node); });
       return session;
     },
+    [self](replicate_atom, repl_hello& hello, caf::actor& sink) -> caf::result<caf::actor> {
+      auto& st = self->state;
+      const auto& from = self->current_sender();
+      if (!sink || !from || sink.node() != from->node())
+        return to_error(status{errc::invalid_argument, "replicate needs a sink actor on the sender's own node"});
+      if (!st.repl.hub)
+        return to_error(status{errc::invalid_argument, "this server takes no replicas"});
+      // A feed counts as a session of the replica's node.
+      const caf::node_id node = sink.node();
+      if (!st.counts->open(node, st.front.peer.max_sessions_per_node))
+        return to_error(status{errc::busy, "this node already has "
+                                             + std::to_string(st.front.peer.max_sessions_per_node)
+                                             + " sessions open"});
+      if (hello.name.size() > 256)
+        hello.name.resize(256);
+      auto feed = spawn_replica_feed(self->system(), st.repl, std::move(sink), std::move(hello));
+      feed->attach_functor([counts = st.counts, node](const caf::error&) { counts->close(node); });
+      return feed;
+    },
   };
 }
 
 gateway_actor spawn_gateway(caf::actor_system& sys, const store_front& front, const store_actor& owner,
-                            std::shared_ptr<session_counts> counts) {
+                            std::shared_ptr<session_counts> counts, replication_source repl) {
   if (!counts)
     counts = std::make_shared<session_counts>();
-  return sys.spawn(gateway_impl, front, caf::actor_cast<caf::actor>(owner), std::move(counts));
+  return sys.spawn(gateway_impl, front, caf::actor_cast<caf::actor>(owner), std::move(counts), std::move(repl));
 }
 
 store_actor::behavior_type session_impl(store_ptr self, store_front front, caf::actor anchor,

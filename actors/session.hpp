@@ -1,6 +1,7 @@
 // The gateway mossd publishes and the peer sessions it opens. Gateway owns:
 // nothing but the store front it hands out and the shared session counts;
-// receives hello from peers; spawns one session per hello. A session is a
+// receives hello from peers, spawning one session per hello, and replicate
+// from replicas, spawning one feed (actors/replica_feed.hpp) per replica. A session is a
 // store front (actors/store.hpp) bounded by peer_limits; it monitors the
 // peer's anchor and the owning store and ends with either. Neither links to
 // the store, so an exit sent to a gateway or a session never reaches it.
@@ -17,6 +18,7 @@
 
 #include <moss/remote.hpp>
 
+#include "actors/replica_feed.hpp"
 #include "actors/store.hpp"
 
 namespace moss {
@@ -45,17 +47,20 @@ struct gateway_state {
   store_front front;
   caf::actor owner;  ///< the store actor; sessions end with it
   std::shared_ptr<session_counts> counts;
+  replication_source repl;  ///< what a replica's feed streams from
   static inline const char* name = "moss.gateway";
 };
 
 gateway_actor::behavior_type gateway_impl(gateway_actor::stateful_pointer<gateway_state> self,
                                           store_front front, caf::actor owner,
-                                          std::shared_ptr<session_counts> counts);
+                                          std::shared_ptr<session_counts> counts,
+                                          replication_source repl);
 
 /// A gateway over a started store (counts: shared with the gateways that
 /// replace it; null: its own).
 gateway_actor spawn_gateway(caf::actor_system& sys, const store_front& front, const store_actor& owner,
-                            std::shared_ptr<session_counts> counts = nullptr);
+                            std::shared_ptr<session_counts> counts = nullptr,
+                            replication_source repl = {});
 
 /// A store front for one peer: answers as the store does, bounded by
 /// `front.peer`; ends when `anchor` or `owner` does.

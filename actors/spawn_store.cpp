@@ -36,6 +36,16 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   config.lim = opts.limit;
   config.compact_ratio = opts.compact_ratio;
   config.compact_min_bytes = opts.compact_min_bytes;
+  parts.replication = std::make_shared<replication_status>();
+  config.replication = parts.replication;
+  parts.engine = opts.engine;
+  parts.clock = opts.clock;
+  parts.lim = opts.limit;
+  const bool replica = !opts.replica_of.empty();
+  if (replica) {
+    config.read_only = "this store is a read replica of " + opts.replica_of + "; write to the primary there";
+    parts.replication->set_replica_of(opts.replica_of);
+  }
   if (!opts.dir.empty()) {
     // 1. Recover the directory into the keyspace before any actor runs.
     file_system& fs = opts.fs != nullptr ? *opts.fs : default_file_system();
@@ -75,8 +85,10 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   }
   parts.ks->set_applied_rev(config.rev);
   // 3. Deadlines already there (the TTL timer's starting point).
+  // A replica expires nothing itself: its primary's expiry records do.
   auto deadlines = std::make_shared<initial_deadlines>();
-  parts.ks->for_each_unlocked([&](const record& r) {
+  if (!replica)
+    parts.ks->for_each_unlocked([&](const record& r) {
     if (r.expiry() != 0)
       deadlines->emplace_back(std::string{r.key()}, r.expiry());
     return true;
@@ -101,8 +113,9 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
   config.intake = parts.intake;
   parts.coordinator = sys.spawn(coordinator_impl, config);
   parts.ttl = sys.spawn(ttl_impl, parts.ks, parts.coordinator, deadlines, ttl_size);
-  caf::anon_send(parts.coordinator, subscribe_atom_v,
-                 subscription{change_listener{parts.ttl}, /*want_prev=*/false, /*deadlines_only=*/true});
+  if (!replica)
+    caf::anon_send(parts.coordinator, subscribe_atom_v,
+                   subscription{change_listener{parts.ttl}, /*want_prev=*/false, /*deadlines_only=*/true});
   parts.hub = spawn_watch_hub(sys, parts.coordinator,
                               watch_config{.incarnation = parts.incarnation,
                                            .history_bytes = opts.watch_history_bytes,
@@ -118,6 +131,23 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
       caf::anon_send_exit(wal, caf::exit_reason::user_shutdown);
   });
   return parts;
+}
+
+replication_source replication_source_of(const store_parts& parts) {
+  replication_source src;
+  src.coordinator = parts.coordinator;
+  src.hub = parts.hub;
+  src.incarnation = parts.incarnation;
+  src.dir = parts.dir;
+  src.status = parts.replication;
+  if (parts.front.coordinator && parts.replication) {
+    store_stats s;
+    parts.replication->fill(s, 0);
+    if (!s.replica_of.empty())
+      src.refuse = "this store is itself a replica (of " + s.replica_of
+                   + "); replicas follow a primary only";
+  }
+  return src;
 }
 
 void submit_commit(const store_parts& parts, local_commit c) {

@@ -14,8 +14,10 @@
 
 #include "actors/commit_intake.hpp"
 #include "actors/interfaces.hpp"
+#include "actors/replica_feed.hpp"
 #include "actors/store.hpp"
 #include "core/keyspace.hpp"
+#include "core/replication_status.hpp"
 
 namespace moss {
 
@@ -34,12 +36,19 @@ struct store_parts {
   file_system* fs = nullptr;  ///< persistent stores: where the clean-close marker goes
   std::string dir;
   std::function<void(std::string_view)> log;  ///< options::log
+  std::shared_ptr<replication_status> replication;  ///< replicas (a primary) or the primary (a replica)
+  engine_kind engine = engine_kind::radix;
+  std::shared_ptr<const time_source> clock;
+  limits lim;
 };
 
 /// Recovers `opts.dir` (if set), then spawns the WAL writer, shards,
 /// coordinator, watch hub and store. Sending the store an exit message stops all of
 /// them. Fails with errc::locked, errc::corruption or errc::io_error.
 result<store_parts> start_store(caf::actor_system& sys, const options& opts);
+
+/// What a replica's feed streams this store from (see actors/replica_feed.hpp).
+replication_source replication_source_of(const store_parts& parts);
 
 /// Hands a facade commit to the coordinator through the store's intake,
 /// ringing it when the intake was empty (see actors/commit_intake.hpp).

@@ -149,6 +149,39 @@ caf::result<revision> install(wal_state& s, const snapshot_outcome& snap) {
   return snap.rev;
 }
 
+// A replica's full sync: the snapshot received from its primary replaces
+// everything this log held. The new manifest is the switch; files the old
+// one named are removed only after it is written.
+caf::result<revision> adopt(wal_state& s, const snapshot_outcome& snap) {
+  if (!s.failed.is_ok())
+    return to_error(s.failed);
+  file_system& fs = *s.setup.fs;
+  if (auto st = sync(s); !st)
+    return fail(s, std::move(st));
+  if (auto st = s.writer->close(); !st)
+    return fail(s, std::move(st));
+  s.writer.reset();
+  const std::string name = snapshot_file_name(snap.rev, s.setup.next_file++);
+  if (auto st = fs.rename(join_path(s.setup.dir, snap.name), join_path(s.setup.dir, name)); !st)
+    return fail(s, std::move(st));
+  if (auto st = fs.sync_dir(s.setup.dir); !st)
+    return fail(s, std::move(st));
+  manifest old = std::exchange(s.setup.files, manifest{name, snap.rev, {}});
+  if (auto st = open_segment(s, snap.rev); !st)  // writes the manifest
+    return fail(s, std::move(st));
+  if (!old.snapshot.empty() && old.snapshot != name)
+    (void) fs.remove(join_path(s.setup.dir, old.snapshot));
+  for (const std::string& seg : old.segments)
+    (void) fs.remove(join_path(s.setup.dir, seg));
+  s.rotated_at = 0;
+  s.rotated_rev = snap.rev;
+  s.closed_bytes = 0;
+  s.setup.counters->snapshot_rev.store(snap.rev, std::memory_order_relaxed);
+  s.setup.counters->snapshot_bytes.store(snap.bytes, std::memory_order_relaxed);
+  publish(s);
+  return snap.rev;
+}
+
 } // namespace
 
 wal_state::~wal_state() {
@@ -183,6 +216,11 @@ wal_actor::behavior_type wal_impl(self_ptr self, std::shared_ptr<wal_setup> setu
     },
     [self](install_atom, const snapshot_outcome& snap) -> caf::result<revision> {
       return install(self->state, snap);
+    },
+    [self](adopt_atom, const snapshot_outcome& snap) -> caf::result<revision> {
+      if (from_afar(self))
+        return refused_from_afar();
+      return adopt(self->state, snap);
     },
     [self](flush_atom) -> caf::result<bool> {
       if (from_afar(self))

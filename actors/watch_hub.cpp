@@ -149,6 +149,7 @@ watch_hub_actor::behavior_type watch_hub_impl(self_ptr self, coordinator_actor c
   // A subscriber that goes away takes its watches with it.
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
+    std::erase_if(st.followers, [&](const change_listener& f) { return f.address() == msg.source; });
     auto it = st.by_subscriber.find(msg.source);
     if (it == st.by_subscriber.end())
       return;
@@ -165,6 +166,41 @@ watch_hub_actor::behavior_type watch_hub_impl(self_ptr self, coordinator_actor c
         return;
       hub_sink out{self};
       self->state.reg.on_group(g, out);
+      for (const change_listener& f : self->state.followers)
+        self->send(f, change_atom_v, g);
+    },
+    [self](follow_atom, revision from, change_listener& feed) -> caf::result<revision> {
+      auto& st = self->state;
+      if (from_afar(self))
+        return refused_from_afar();
+      if (st.closed || !feed)
+        return to_error(status{errc::closed, "the store is closing"});
+      const watch_history& h = st.reg.history();
+      if (from > h.last_rev() + 1)
+        return to_error(status{errc::invalid_argument, "revision " + std::to_string(from)
+                                                         + " is past the next one, "
+                                                         + std::to_string(h.last_rev() + 1)});
+      if (from < h.oldest_rev())
+        return caf::make_error(errc::compacted, "the history starts at revision " + std::to_string(h.oldest_rev()),
+                               h.oldest_rev());
+      h.for_each_group_from(from, [&](const group_ptr& g) {
+        self->send(feed, change_atom_v, g);
+        return true;
+      });
+      self->monitor(feed);
+      st.followers.push_back(std::move(feed));
+      return h.last_rev();
+    },
+    [self](adopt_atom, revision rev) {
+      auto& st = self->state;
+      if (from_afar(self))
+        return;
+      hub_sink out{self};
+      st.reg.end_all(errc::compacted,
+                     "this replica installed its primary's snapshot at revision " + std::to_string(rev)
+                       + "; watch again from after it",
+                     out);
+      st.reg.reset(rev);
     },
     [self](watch_atom, watch_request& req,
            watch_subscriber& sub) -> caf::result<watch_created> {

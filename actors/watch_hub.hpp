@@ -4,8 +4,9 @@
 // Receives: change groups from the coordinator (it subscribes at spawn, with
 // previous values), watch/stats from a store front, unwatch/ack passed on by
 // a store front with the sender it saw (honoured only from the watch's own
-// subscriber), and its own progress ticks; nothing from other nodes. Sends: watch_batch and
-// watch_end to subscribers; asks the coordinator for the current revision
+// subscriber), follow from a replica's feed, adopt from a replica's follower, and its own
+// progress ticks; nothing from other nodes. Sends: watch_batch and
+// watch_end to subscribers, change groups to the feeds that follow; asks the coordinator for the current revision
 // (revision) when a watch starts "now". Never blocks.
 #pragma once
 
@@ -25,6 +26,7 @@ struct watch_hub_state {
   coordinator_actor coordinator;         ///< asked for "now"; null: the hub's own revision
   std::vector<watch_subscriber> subs;    ///< by registry slot
   std::unordered_map<caf::actor_addr, std::vector<watch_id>> by_subscriber;
+  std::vector<change_listener> followers;  ///< replica feeds, each sent every group
   uint64_t tick_gen = 0;                 ///< only the newest progress tick counts
   int64_t tick_at = 0;                   ///< when it fires (actor clock, ns); 0: none
   bool closed = false;

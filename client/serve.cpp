@@ -53,7 +53,7 @@ result<served_store> serve(caf::actor_system& sys, const options& opts, uint16_t
   auto p = std::make_unique<served_store::impl>();
   p->sys = &sys;
   p->parts = std::move(*parts);
-  p->gateway = spawn_gateway(sys, p->parts.front, p->parts.store);
+  p->gateway = spawn_gateway(sys, p->parts.front, p->parts.store, nullptr, replication_source_of(p->parts));
   auto published = caf::io::publish(p->gateway, port, host.c_str(), true);
   if (!published) {
     status why{errc::io_error, "cannot publish on " + host + ":" + std::to_string(port) + ": "

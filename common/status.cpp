@@ -22,6 +22,7 @@ std::string_view to_string(errc code) noexcept {
     case errc::aborted: return "aborted";
     case errc::busy: return "busy";
     case errc::refused: return "refused";
+    case errc::read_only: return "read_only";
   }
   return "unknown";
 }

@@ -229,6 +229,16 @@ void keyspace::for_each_unlocked(record_visitor fn) const {
   }
 }
 
+void keyspace::replace_all(keyspace& from) {
+  std::vector<std::unique_lock<std::shared_mutex>> locks;
+  locks.reserve(shards_.size());
+  for (auto& s : shards_)
+    locks.emplace_back(s->mu);
+  for (size_t i = 0; i < shards_.size(); ++i)
+    std::swap(shards_[i]->eng, from.shards_[i]->eng);
+  applied_rev_.store(from.applied_rev(), std::memory_order_release);
+}
+
 bool keyspace::apply(size_t index, const write_group& g) {
   shard& s = *shards_[index];
   std::unique_lock lock(s.mu);

@@ -103,6 +103,12 @@ public:
   void restore_erase(std::string_view key);
   /// Removes entries whose deadline is at or before `now`; returns how many.
   size_t drop_expired(int64_t now);
+  /// A replica installs its primary's snapshot: takes over every shard's
+  /// entries from `from` (built with the same kind, shard count and clock)
+  /// and its applied revision, under every shard's exclusive lock, so a
+  /// reader sees the old keyspace or the new one, never a mix; `from` is
+  /// left with the old entries. Not while pinned.
+  void replace_all(keyspace& from);
   /// Visits every entry, shard by shard, taking no locks: for a forked
   /// snapshot writer, where no other thread exists.
   void for_each_unlocked(record_visitor fn) const;

@@ -42,6 +42,17 @@ void watch_history::push(group_ptr g) {
   }
 }
 
+void watch_history::for_each_group_from(revision from,
+                                        function_ref<bool(const group_ptr&)> fn) const {
+  auto it = std::upper_bound(groups_.begin(), groups_.end(), from,
+                             [](revision r, const entry& e) { return r < e.first; });
+  if (it != groups_.begin())
+    --it;
+  for (; it != groups_.end(); ++it)
+    if (it->group->last_rev() >= from && !fn(it->group))
+      return;
+}
+
 void watch_history::for_each_commit_from(
   revision from, function_ref<bool(revision, const write_op*, uint32_t)> fn) const {
   // The last group starting at or before `from` holds it (revisions have no gaps).

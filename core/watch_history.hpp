@@ -38,6 +38,11 @@ public:
   void for_each_commit_from(revision from,
                             function_ref<bool(revision, const write_op*, uint32_t)> fn) const;
 
+  /// Calls `fn(group)` for each group holding a commit with revision >=
+  /// `from` (the first may also hold older ones), in order, until `fn`
+  /// returns false. `from` must be >= oldest_rev().
+  void for_each_group_from(revision from, function_ref<bool(const group_ptr&)> fn) const;
+
   size_t ops() const noexcept { return ops_; }
   size_t bytes() const noexcept { return bytes_; }
   size_t groups() const noexcept { return groups_.size(); }

@@ -101,6 +101,9 @@ public:
   /// The store recovered to `rev`: revisions up to it are not in the history.
   void reset(revision rev) { history_.reset(rev); }
 
+  /// The history a replica's feed catches up from (see watch_history).
+  const watch_history& history() const noexcept { return history_; }
+
   revision rev() const noexcept { return history_.last_rev(); }
   revision oldest_rev() const noexcept { return history_.oldest_rev(); }
   bool contains(watch_id id) const { return ids_.contains(id); }

@@ -25,6 +25,7 @@ enum class errc : uint8_t {
   aborted,           ///< a transaction closure returned an error
   busy,              ///< a peer's bound (calls in flight, watches, sessions) is reached; retry later
   refused,           ///< the message may not come from where it came from
+  read_only,         ///< this store is a replica: write to its primary (the message names it)
 };
 
 /// Returns the name of `code`, e.g. "io_error".

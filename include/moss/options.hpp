@@ -77,6 +77,11 @@ struct options {
   size_t max_pending_bytes = 64u << 20;
   size_t max_pending_commits = 65'536;
   std::shared_ptr<const time_source> clock; ///< null = the system clock
+  /// Set ("host:port"): the store is a read replica of that primary, which
+  /// mossd --replica-of follows. Writes, transactions that write and compact
+  /// fail with errc::read_only naming it; keys expire only by the primary's
+  /// expiry records (reads still hide an entry whose deadline passed).
+  std::string replica_of;
   /// Where the store reports what it did on its own (a torn log tail cut at
   /// open, a clean close it could not record): one line each, without a
   /// newline, possibly from the store's threads. Null: nothing is reported;

@@ -25,6 +25,7 @@
 
 #include <moss/version.hpp>
 
+#include "actors/replica_follower.hpp"
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
 #include "tools/mossd/server_options.hpp"
@@ -125,10 +126,14 @@ int main(int argc, char** argv) {
   // Peers reach a gateway, never the store actor: each gets a session of its
   // own, and a gateway that a peer kills is replaced (see supervise).
   auto counts = std::make_shared<session_counts>(log_line);
-  auto new_gateway = [&] { return spawn_gateway(sys, parts->front, parts->store, counts); };
+  auto new_gateway = [&] { return spawn_gateway(sys, parts->front, parts->store, counts, replication_source_of(*parts)); };
   auto publish = [&](const gateway_actor& gw, uint16_t p) {
     return opts->tls() ? caf::openssl::publish(gw, p, opts->host.c_str(), true)
                        : caf::io::publish(gw, p, opts->host.c_str(), true);
+  };
+  auto mm_handle = [&] {
+    return caf::actor_cast<caf::actor>(opts->tls() ? sys.openssl_manager().actor_handle()
+                                                   : sys.middleman().actor_handle());
   };
   gateway_actor gateway = new_gateway();
   auto port = publish(gateway, opts->port);
@@ -139,6 +144,10 @@ int main(int argc, char** argv) {
     (void) stop_store(*parts);
     return 1;
   }
+  // A replica follows its primary from here on; reads are served meanwhile.
+  if (!opts->replica_host.empty())
+    spawn_replica_follower(sys, follower_config{opts->replica_host, opts->replica_port, mm_handle(),
+                                                opts->host + ":" + std::to_string(*port), *parts, log_line});
   std::printf("listening %s:%u\n", opts->host.c_str(), static_cast<unsigned>(*port));
   std::fflush(stdout);
   std::cerr << "mossd: serving " << opts->store.dir << " on " << opts->host << ":" << *port
@@ -151,7 +160,7 @@ int main(int argc, char** argv) {
     sigwait(&stop_signals, &sig);
     caf::anon_send(me, close_atom_v, sig);
   });
-  auto mm = opts->tls() ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+  auto mm = mm_handle();
   self->monitor(gateway);
   int sig = 0;
   bool signalled = false;

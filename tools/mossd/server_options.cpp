@@ -108,6 +108,17 @@ result<server_options> parse_server_options(std::span<const char* const> cli) {
       if (!kind)
         return status{errc::invalid_argument, "--engine takes hash or radix"};
       out.store.engine = *kind;
+    } else if (flag == "--replica-of") {
+      const size_t colon = value.rfind(':');
+      unsigned port = 0;
+      const char* digits = colon == std::string_view::npos ? nullptr : value.data() + colon + 1;
+      auto [end, ec] = digits ? std::from_chars(digits, value.data() + value.size(), port)
+                              : std::from_chars_result{value.data(), std::errc::invalid_argument};
+      if (colon == 0 || ec != std::errc{} || end != value.data() + value.size() || port == 0 || port > 65535)
+        return status{errc::invalid_argument, "--replica-of takes HOST:PORT, not " + std::string{value}};
+      out.replica_host = std::string{value.substr(0, colon)};
+      out.replica_port = static_cast<uint16_t>(port);
+      out.store.replica_of = std::string{value};
     } else {
       return status{errc::invalid_argument, "unknown option " + std::string{flag}};
     }
@@ -133,6 +144,7 @@ std::string server_usage() {
   return "usage: mossd [--config FILE] [--dir DIR] [--host HOST] [--port PORT] [--fsync POLICY]\n"
          "             [--engine KIND] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n"
          "             [--insecure-plaintext] [--stats-interval SECONDS]\n"
+         "             [--replica-of HOST:PORT]\n"
          "       mossd --help | --version\n"
          "\n"
          "Opens the store in DIR (default ./moss-data) and publishes it to CAF nodes\n"
@@ -146,8 +158,14 @@ std::string server_usage() {
          "It logs to stderr: one line per peer session opened or closed, what the\n"
          "store reports (a torn log tail cut at open), and with --stats-interval a\n"
          "line of store statistics every SECONDS (default 0: none).\n"
+         "With --replica-of, the store is a read replica of the mossd at HOST:PORT: it\n"
+         "follows that primary's commit stream (a full sync from a snapshot when the\n"
+         "primary's history no longer holds its place), serves gets, scans and watches,\n"
+         "and refuses writes, transactions that write and compact (read_only). The\n"
+         "TLS options apply to the connection to the primary as well.\n"
          "FILE holds 'name = value' lines with the same names (dir, host, port, fsync,\n"
-         "engine, tls-cert, tls-key, tls-ca, insecure-plaintext, stats-interval); '#' starts\n"
+         "engine, tls-cert, tls-key, tls-ca, insecure-plaintext, stats-interval,\n"
+         "replica-of); '#' starts\n"
          "a comment; flags override it.\n";
 }
 

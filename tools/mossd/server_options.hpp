@@ -20,6 +20,8 @@ struct server_options {
   std::string tls_ca;
   bool insecure_plaintext = false;   ///< allow plain TCP on a non-loopback host
   uint32_t stats_interval_s = 0;     ///< print a stats line this often (0: never)
+  std::string replica_host;          ///< set: a read replica of replica_host:replica_port
+  uint16_t replica_port = 0;
   bool tls() const noexcept { return !tls_cert.empty(); }
 };
 

@@ -31,7 +31,13 @@ using store_actor = caf::typed_actor<
 /// own (a store front bounded by peer_limits) that ends when `anchor` does,
 /// or its node disconnects. A peer that kills its session ends only its own;
 /// one that kills the gateway is answered by a new one (see tools/mossd).
-using gateway_actor = caf::typed_actor<caf::replies_to<hello_atom, caf::actor>::with<store_actor>>;
+///
+/// A replica's hello (mossd --replica-of) gets a feed of its own instead:
+/// the actor that streams it frames and takes its acks (see
+/// actors/replica_feed.hpp); the sink receives (repl_atom, repl_frame).
+using gateway_actor = caf::typed_actor<
+  caf::replies_to<hello_atom, caf::actor>::with<store_actor>,
+  caf::replies_to<replicate_atom, repl_hello, caf::actor>::with<caf::actor>>;
 
 } // namespace moss
 

@@ -10,6 +10,7 @@
 
 #include <moss/messages/call.hpp>
 #include <moss/messages/kv.hpp>
+#include <moss/messages/replication.hpp>
 #include <moss/messages/scan.hpp>
 #include <moss/messages/stats.hpp>
 #include <moss/messages/txn.hpp>
@@ -65,5 +66,13 @@ CAF_BEGIN_TYPE_ID_BLOCK(moss, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(moss, (moss::call_batch_answer))
   CAF_ADD_ATOM(moss, moss, call_atom, "call")
   CAF_ADD_ATOM(moss, moss, hello_atom, "hello")
+
+  CAF_ADD_TYPE_ID(moss, (moss::repl_hello))
+  CAF_ADD_TYPE_ID(moss, (moss::repl_frame))
+  CAF_ADD_ATOM(moss, moss, replicate_atom, "replicate")
+  CAF_ADD_ATOM(moss, moss, repl_atom, "repl")
+  CAF_ADD_ATOM(moss, moss, repl_ack_atom, "repl_ack")
+  CAF_ADD_ATOM(moss, moss, follow_atom, "follow")
+  CAF_ADD_ATOM(moss, moss, adopt_atom, "adopt")
 
 CAF_END_TYPE_ID_BLOCK(moss)
