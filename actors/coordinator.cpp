@@ -437,7 +437,9 @@ void want_compaction(self_ptr self, compact_waiter w) {
 
 store_stats stats_of(const coordinator_state& st) {
   store_stats out = st.counters;
-  out.rev = st.rev;
+  // What a reader sees: a group still being logged or applied is not in it
+  // (min_rev waits on this revision for read-your-writes).
+  out.rev = st.cfg.ks->applied_rev();
   out.keys = st.cfg.ks->size();
   out.memory_bytes = st.cfg.ks->memory_usage();
   if (const auto& w = st.cfg.wal_stats) {
@@ -449,7 +451,7 @@ store_stats stats_of(const coordinator_state& st) {
     out.expired_at_open = w->expired_at_open.load(std::memory_order_relaxed);
   }
   if (st.cfg.replication)
-    st.cfg.replication->fill(out, st.rev);
+    st.cfg.replication->fill(out, out.rev);
   return out;
 }
 

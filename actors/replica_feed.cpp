@@ -30,6 +30,7 @@ struct feed_state {
   uint64_t id = 0;  ///< in src.status
 
   enum class phase : uint8_t { starting, snapshot, streaming } ph = phase::starting;
+  bool ready = false;        ///< the follower said it knows this feed (repl_ready_seq)
   revision next_rev = 0;     ///< the first revision not yet framed
   revision primary_rev = 0;  ///< the newest revision seen
   revision acked_rev = 0;    ///< what the replica has acknowledged applying
@@ -45,7 +46,7 @@ struct feed_state {
   revision snap_rev = 0;
   uint64_t snap_size = 0;
   uint64_t snap_sent = 0;
-  bool snap_end_sent = false;
+  bool snap_begin_sent = false;
 
   ~feed_state() {
     if (fd >= 0)
@@ -80,13 +81,24 @@ void report(self_ptr self) {
     st.src.status->replica_acked(st.id, st.acked_rev, st.primary_rev, st.ph != feed_state::phase::streaming);
 }
 
-// Sends what the window allows: the snapshot's chunks and end, then commits.
+// Sends what the window allows: the snapshot's begin, chunks and end, then
+// commits. Nothing before the follower is ready.
 void pump(self_ptr self) {
   auto& st = self->state;
-  while (st.unacked.size() < st.lim.window) {
+  while (st.ready && st.unacked.size() < st.lim.window) {
     if (st.ph == feed_state::phase::starting)
       return;
     if (st.ph == feed_state::phase::snapshot) {
+      if (!st.snap_begin_sent) {
+        repl_frame f;
+        f.kind = repl_frame_kind::snap_begin;
+        f.incarnation = st.src.incarnation;
+        f.rev = st.snap_rev;
+        f.size = st.snap_size;
+        send_frame(self, std::move(f), 0);
+        st.snap_begin_sent = true;
+        continue;
+      }
       if (st.snap_sent < st.snap_size) {
         repl_frame f;
         f.kind = repl_frame_kind::snap_chunk;
@@ -148,7 +160,8 @@ void full_sync(self_ptr self) {
     end_feed(self, "the primary keeps no snapshots (it runs in memory) to send a full sync from");
     return;
   }
-  st.ph = feed_state::phase::snapshot;
+  // The phase stays `starting` (pump sends nothing) until the snapshot is
+  // open and the hub is followed: groups arriving meanwhile are only buffered.
   report(self);
   self->request(st.src.coordinator, caf::infinite, compact_atom_v)
     .then(
@@ -175,12 +188,7 @@ void full_sync(self_ptr self) {
           [self](revision last) {
             auto& st = self->state;
             st.primary_rev = std::max(st.primary_rev, last);
-            repl_frame f;
-            f.kind = repl_frame_kind::snap_begin;
-            f.incarnation = st.src.incarnation;
-            f.rev = st.snap_rev;
-            f.size = st.snap_size;
-            send_frame(self, std::move(f), 0);
+            st.ph = feed_state::phase::snapshot;
             pump(self);
           },
           [self](caf::error& err) {
@@ -254,6 +262,8 @@ caf::behavior feed_impl(self_ptr self, replication_source src, caf::actor sink, 
       const auto& from = self->current_sender();
       if (!from || from->address() != st.sink.address())
         return;  // only the replica's own follower acknowledges
+      if (seq == repl_ready_seq)
+        st.ready = true;
       while (!st.unacked.empty() && st.unacked.front().first <= seq) {
         st.acked_rev = std::max(st.acked_rev, st.unacked.front().second);
         st.unacked.pop_front();
@@ -261,14 +271,21 @@ caf::behavior feed_impl(self_ptr self, replication_source src, caf::actor sink, 
       report(self);
       pump(self);
     },
+    [self](repl_atom, const repl_frame& f) {  // the replica leaves this stream
+      const auto& from = self->current_sender();
+      if (from && from->address() == self->state.sink.address() && f.kind == repl_frame_kind::end)
+        self->quit();
+    },
     [self](tick_atom) {
       auto& st = self->state;
       if (self->current_sender() && self->current_sender()->address() != self->address())
         return;
-      repl_frame beat;
-      beat.kind = repl_frame_kind::beat;
-      beat.primary_rev = st.primary_rev;
-      self->send(st.sink, repl_atom_v, std::move(beat));
+      if (st.ready) {
+        repl_frame beat;
+        beat.kind = repl_frame_kind::beat;
+        beat.primary_rev = st.primary_rev;
+        self->send(st.sink, repl_atom_v, std::move(beat));
+      }
       report(self);
       self->delayed_send(self, std::chrono::seconds(1), tick_atom_v);
     },

@@ -3,11 +3,12 @@
 // waiting to be framed (bounded: a replica that falls too far behind is
 // ended, and syncs from a snapshot when it connects again), and during a
 // full sync the open snapshot file. Receives: change groups from the watch
-// hub (it follows the hub from the replica's next revision), acks from the
-// replica's follower (only from it), its own ticks. Sends: frames to the
-// follower, at most feed_window unacknowledged; a beat each second with the
-// primary's revision; asks the coordinator for a compaction before a full
-// sync. Ends with the follower (or its node).
+// hub (it follows the hub from the replica's next revision), acks and an
+// end frame from the replica's follower (only from it), its own ticks.
+// Sends: nothing until the follower's ready ack, then frames to the
+// follower, at most feed_window unacknowledged, and a beat each second with
+// the primary's revision; asks the coordinator for a compaction before a
+// full sync. Ends with the follower (or its node), or when it leaves.
 #pragma once
 
 #include <cstdint>

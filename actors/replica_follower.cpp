@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <optional>
 #include <set>
 
 #include <caf/event_based_actor.hpp>
@@ -14,6 +15,7 @@
 #include <moss/messages/errors.hpp>
 
 #include "actors/local_only.hpp"
+#include "actors/ticker.hpp"
 #include "core/replicated_group.hpp"
 #include "persistence/atomic_write.hpp"
 #include "persistence/snapshot.hpp"
@@ -26,6 +28,7 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view staging_name = "replica-sync.tmp";  // removed as an orphan at open
 constexpr auto silence_limit = 10s;  // the feed beats every second
+constexpr auto tick_period = 100ms;  // a retry's and the silence check's resolution
 constexpr auto min_backoff = 100ms;
 constexpr auto max_backoff = 5s;
 
@@ -38,6 +41,7 @@ struct follower_state {
   uint64_t generation = 0;   ///< of the connection attempt; stale answers are ignored
   uint64_t expect_seq = 1;
   std::chrono::milliseconds backoff = min_backoff;
+  std::optional<std::chrono::steady_clock::time_point> retry_at;  ///< the next connection attempt
   std::chrono::steady_clock::time_point last_heard;
   std::string last_failure;  ///< logged once until it changes
 
@@ -82,12 +86,21 @@ status write_replica_file(file_system& fs, const std::string& dir, uint64_t inca
 
 void connect(self_ptr self);
 
+// Tells a feed this replica no longer follows it (the connection may stay
+// up and be used by the next one, so the feed would not end by itself).
+void leave(self_ptr self, const caf::actor& feed, const std::string& why) {
+  repl_frame bye;
+  bye.kind = repl_frame_kind::end;
+  bye.bytes = why;
+  self->send(feed, repl_atom_v, std::move(bye));
+}
+
 // The stream broke (or never started): forget it, and try again later.
 void retry(self_ptr self, const std::string& why) {
   auto& st = self->state;
   if (st.feed) {
     self->demonitor(st.feed);
-    caf::anon_send_exit(st.feed, caf::exit_reason::user_shutdown);  // a remote feed ignores it; its node drop ends it
+    leave(self, st.feed, why);
   }
   st.feed = nullptr;
   st.staged.reset();
@@ -96,8 +109,8 @@ void retry(self_ptr self, const std::string& why) {
     log(self, "replica of " + where(self) + ": " + why + "; retrying (reads go on)");
     st.last_failure = why;
   }
-  const uint64_t gen = ++st.generation;
-  self->delayed_send(self, st.backoff, tick_atom_v, gen);
+  ++st.generation;  // answers to the attempt that failed are stale now
+  st.retry_at = std::chrono::steady_clock::now() + st.backoff;
   st.backoff = std::min<std::chrono::milliseconds>(st.backoff * 2, max_backoff);
 }
 
@@ -107,6 +120,7 @@ void ack(self_ptr self, uint64_t seq) {
 
 void connect(self_ptr self) {
   auto& st = self->state;
+  st.retry_at.reset();
   const uint64_t gen = ++st.generation;
   self->request(st.cfg.middleman, 5s, caf::connect_atom_v, st.cfg.host, st.cfg.port)
     .then(
@@ -124,8 +138,15 @@ void connect(self_ptr self) {
           .then(
             [self, gen](caf::actor& feed) {
               auto& st = self->state;
-              if (gen != st.generation)
+              if (gen != st.generation) {
+                if (feed)
+                  leave(self, feed, "a newer connection attempt replaced it");
                 return;
+              }
+              if (!feed) {
+                retry(self, "the primary answered without a feed");
+                return;
+              }
               st.feed = std::move(feed);
               st.expect_seq = 1;
               st.backoff = min_backoff;
@@ -133,6 +154,7 @@ void connect(self_ptr self) {
               st.last_failure.clear();
               self->monitor(st.feed);
               st.cfg.parts.replication->set_connected(true);
+              ack(self, repl_ready_seq);  // now its frames are recognised
               log(self, "replica of " + where(self) + ": following from revision " + std::to_string(st.applied));
             },
             [self, gen](caf::error& err) {
@@ -313,7 +335,9 @@ caf::behavior follower_impl(self_ptr self, follower_config cfg) {
       retry(self, "the primary went away (" + self->system().render(msg.reason) + ")");
   });
   connect(self);
-  self->delayed_send(self, 1s, tick_atom_v);
+  // Its timing comes from a ticker, not from delayed messages to itself (see
+  // actors/ticker.hpp: this actor is detached).
+  spawn_ticker(self->system(), caf::actor_cast<caf::actor>(self), tick_period);
   return {
     [self](repl_atom, repl_frame& f) {
       auto& st = self->state;
@@ -322,17 +346,15 @@ caf::behavior follower_impl(self_ptr self, follower_config cfg) {
         return;  // only the current feed speaks
       on_frame(self, f);
     },
-    [self](tick_atom, uint64_t gen) {  // a retry is due
-      if (!from_afar(self) && gen == self->state.generation)
-        connect(self);
-    },
-    [self](tick_atom) {  // once a second: a silent primary is a lost one
+    [self](tick_atom) {  // a retry that is due; a silent primary is a lost one
       auto& st = self->state;
       if (from_afar(self))
         return;
-      if (st.feed && std::chrono::steady_clock::now() - st.last_heard > silence_limit)
+      const auto now = std::chrono::steady_clock::now();
+      if (st.retry_at && now >= *st.retry_at)
+        connect(self);
+      else if (st.feed && now - st.last_heard > silence_limit)
         retry(self, "the primary was silent for " + std::to_string(silence_limit.count()) + " s");
-      self->delayed_send(self, 1s, tick_atom_v);
     },
   };
 }

@@ -4,7 +4,7 @@
 // stream (the revision applied, the primary incarnation it came from, kept
 // in the data directory's REPLICA file) and, during a full sync, the
 // snapshot being received. Receives: frames from the feed (only from it),
-// down messages, its own ticks. Sends: hello to the primary's gateway, acks
+// down messages, ticks from its ticker. Sends: hello to the primary's gateway, acks
 // to the feed, replicate and adopt to its own coordinator (each awaited, so
 // frames apply in order), adopt to its own watch hub. Runs on a thread of its
 // own (it reads a received snapshot into memory before handing it over).

@@ -96,7 +96,31 @@ result<std::unique_ptr<remote_impl>> remote_impl::connect(const std::string& hos
   p->store_ = std::move(*session);
   p->catcher_ = reply_catcher::make(*p->sys_, p->where_, caf::timespan{opts.timeout});
   p->client_ = p->sys_->spawn(remote_client, p->store_, caf::timespan{opts.timeout}, p->where_, p->catcher_);
+  // 3. Read-your-writes: wait until the store has applied min_rev.
+  if (opts.min_rev != 0)
+    if (auto reached = p->wait_for_revision(opts.min_rev, opts.timeout); !reached) {
+      (void) p->close();  // the session and client actors are up: end them
+      return reached;
+    }
   return p;
+}
+
+status remote_impl::wait_for_revision(revision want, std::chrono::milliseconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  auto pause = std::chrono::milliseconds{1};
+  for (;;) {
+    auto s = stats();
+    if (!s)
+      return s.error();
+    if (s->rev >= want)
+      return status::ok();
+    if (std::chrono::steady_clock::now() + pause > deadline)
+      return {errc::timeout, "the store at " + where_ + " has applied revision " + std::to_string(s->rev)
+                               + ", not yet " + std::to_string(want) + ", after "
+                               + std::to_string(patience.count()) + " ms"};
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds{20});
+  }
 }
 
 remote_impl::~remote_impl() {

@@ -51,6 +51,10 @@ public:
 private:
   remote_impl() = default;
 
+  /// Polls stats until the store's revision reaches `want` (errc::timeout
+  /// after `patience`).
+  status wait_for_revision(revision want, std::chrono::milliseconds patience);
+
   /// Hands `c` to the client actor, or with `direct` to the reply catcher
   /// (or fails it if the db is closed).
   template <class Ptr>

@@ -7,6 +7,7 @@
 #include <string>
 
 #include <moss/options.hpp>
+#include <moss/record_meta.hpp>
 
 namespace moss {
 
@@ -28,6 +29,12 @@ struct connect_options {
   /// Requests beyond these fail here with errc::invalid_argument; the node
   /// checks its own limits as well.
   limits limit;
+  /// Read-your-writes on a replica: db::connect returns only once the store
+  /// has applied this revision (e.g. the one a write on the primary
+  /// answered), waiting at most `timeout` (errc::timeout after it). A
+  /// store's revision never goes back, so every read on the connection sees
+  /// at least this revision. 0: no wait.
+  revision min_rev = 0;
   /// Scheduler threads of the client's actor system (0: at most 2).
   size_t threads = 0;
 

@@ -83,6 +83,15 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
       cfg.remote.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
       if (cfg.remote.timeout.count() == 0)
         cfg.remote.timeout = std::chrono::milliseconds{1};
+    } else if (!options_done && a == "--min-rev") {
+      auto v = value_of(i);
+      if (!v)
+        return v.error();
+      uint64_t rev = 0;
+      auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), rev);
+      if (ec != std::errc{} || end != v->data() + v->size() || rev == 0)
+        return status{errc::invalid_argument, "--min-rev needs a revision (a positive number)"};
+      cfg.remote.min_rev = rev;
     } else if (!options_done && (a == "--tls-cert" || a == "--tls-key" || a == "--tls-ca")) {
       auto v = value_of(i);
       if (!v)
@@ -109,8 +118,9 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
   if (cfg.remote_store() && (have_dir || cfg.check || cfg.fsync || cfg.engine))
     return status{errc::invalid_argument,
                   "--connect talks to a node: it takes no DIR, --check, --fsync or --engine"};
-  if (!cfg.remote_store() && (cfg.remote.tls() || cfg.remote.timeout != connect_options{}.timeout))
-    return status{errc::invalid_argument, "--timeout and --tls-* go with --connect"};
+  if (!cfg.remote_store() && (cfg.remote.tls() || cfg.remote.timeout != connect_options{}.timeout
+                              || cfg.remote.min_rev != 0))
+    return status{errc::invalid_argument, "--timeout, --min-rev and --tls-* go with --connect"};
   if (cfg.check && !cfg.commands.empty())
     return status{errc::invalid_argument, "--check takes no -c commands"};
   return cfg;
@@ -118,7 +128,7 @@ result<cli_config> parse_cli(std::span<const char* const> args) {
 
 std::string usage_text() {
   return std::string{"usage: moss [DIR] [--fsync POLICY] [--engine KIND] [-c COMMAND]... [--help] [--version]\n"
-                     "       moss --connect HOST:PORT [--timeout DURATION]\n"
+                     "       moss --connect HOST:PORT [--timeout DURATION] [--min-rev REVISION]\n"
                      "            [--tls-cert FILE --tls-key FILE --tls-ca FILE] [-c COMMAND]...\n"
                      "       moss [DIR] --check [--fix]\n"
          "\n"
@@ -128,6 +138,8 @@ std::string usage_text() {
          "\n"
          "--connect talks to a mossd node instead of opening a directory; every\n"
          "command then waits at most --timeout (default 5s) for its answer.\n"
+         "--min-rev first waits (as long) until the node has applied REVISION: on a\n"
+         "read replica, the revision a write on its primary answered.\n"
          "\n"
          "--check reports on DIR's snapshot and log without opening the store (exit\n"
          "0: it opens cleanly, 1: damage stops it); --fix then cuts a damaged log back\n"

@@ -77,6 +77,17 @@ void print_stats(std::ostream& out, const store_stats& s) {
       << "history_bytes " << s.history_bytes << '\n'
       << "history_oldest_revision " << s.history_oldest_rev << '\n'
       << "incarnation " << s.incarnation << '\n';
+  if (!s.replica_of.empty())
+    out << "replica_of " << s.replica_of << '\n'
+        << "replica_connected " << (s.replica_connected ? "yes" : "no") << '\n'
+        << "primary_revision " << s.primary_rev << '\n'
+        << "replica_lag_revisions " << s.replica_lag_revs << '\n'
+        << "replica_lag_ms " << s.replica_lag_ms << '\n'
+        << "full_syncs " << s.full_syncs << '\n';
+  out << "replicas " << s.replicas.size() << '\n';
+  for (const auto& r : s.replicas)
+    out << "replica " << r.name << " applied " << r.applied << " lag_revisions " << r.lag_revs
+        << " lag_ms " << r.lag_ms << (r.syncing ? " syncing" : "") << '\n';
 }
 
 } // namespace moss::shell

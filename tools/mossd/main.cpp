@@ -63,6 +63,17 @@ void log_line(std::string_view line) {
   std::fwrite(out.data(), 1, out.size(), stderr);
 }
 
+// The replication part of the stats line: a replica's lag, a primary's replicas.
+std::string replication_summary(const moss::store_stats& s) {
+  std::string out;
+  if (!s.replica_of.empty())
+    out += ", replica of " + s.replica_of + (s.replica_connected ? "" : " (not connected)") + ", lag "
+           + std::to_string(s.replica_lag_revs) + " revisions / " + std::to_string(s.replica_lag_ms) + " ms";
+  if (!s.replicas.empty())
+    out += ", replicas " + std::to_string(s.replicas.size());
+  return out;
+}
+
 // The periodic stats line (--stats-interval).
 void log_stats(caf::scoped_actor& self, const moss::store_actor& store, const moss::session_counts& counts) {
   self->request(store, std::chrono::seconds(5), moss::stats_atom_v)
@@ -71,7 +82,8 @@ void log_stats(caf::scoped_actor& self, const moss::store_actor& store, const mo
         log_line("stats: rev " + std::to_string(s.rev) + ", keys " + std::to_string(s.keys) + ", commits "
                  + std::to_string(s.commits) + " in " + std::to_string(s.groups) + " groups, log "
                  + std::to_string(s.log_bytes) + " B, fsyncs " + std::to_string(s.fsyncs) + ", watchers "
-                 + std::to_string(s.watchers) + ", sessions " + std::to_string(counts.total()));
+                 + std::to_string(s.watchers) + ", sessions " + std::to_string(counts.total())
+                 + replication_summary(s));
       },
       [&](caf::error& err) { log_line("stats: " + moss::to_status(err).to_string()); });
 }

@@ -92,6 +92,12 @@ result<server_options> parse_server_options(std::span<const char* const> cli) {
       if (ec != std::errc{} || end != value.data() + value.size() || secs > 86'400)
         return status{errc::invalid_argument, "--stats-interval takes seconds, 0 to 86400"};
       out.stats_interval_s = secs;
+    } else if (flag == "--history-bytes") {
+      uint64_t bytes = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), bytes);
+      if (ec != std::errc{} || end != value.data() + value.size() || bytes == 0 || bytes > (uint64_t{1} << 40))
+        return status{errc::invalid_argument, "--history-bytes takes a byte count, 1 to 2^40"};
+      out.store.watch_history_bytes = static_cast<size_t>(bytes);
     } else if (flag == "--fsync") {
       auto policy = parse_fsync_policy(value);
       if (!policy)
@@ -144,7 +150,7 @@ std::string server_usage() {
   return "usage: mossd [--config FILE] [--dir DIR] [--host HOST] [--port PORT] [--fsync POLICY]\n"
          "             [--engine KIND] [--tls-cert PEM --tls-key PEM --tls-ca PEM]\n"
          "             [--insecure-plaintext] [--stats-interval SECONDS]\n"
-         "             [--replica-of HOST:PORT]\n"
+         "             [--history-bytes BYTES] [--replica-of HOST:PORT]\n"
          "       mossd --help | --version\n"
          "\n"
          "Opens the store in DIR (default ./moss-data) and publishes it to CAF nodes\n"
@@ -163,10 +169,11 @@ std::string server_usage() {
          "primary's history no longer holds its place), serves gets, scans and watches,\n"
          "and refuses writes, transactions that write and compact (read_only). The\n"
          "TLS options apply to the connection to the primary as well.\n"
+         "BYTES (default 64 MiB) bounds the changes kept in memory for watches that\n"
+         "resume and replicas that catch up; a replica further behind gets a full sync.\n"
          "FILE holds 'name = value' lines with the same names (dir, host, port, fsync,\n"
          "engine, tls-cert, tls-key, tls-ca, insecure-plaintext, stats-interval,\n"
-         "replica-of); '#' starts\n"
-         "a comment; flags override it.\n";
+         "history-bytes, replica-of); '#' starts a comment; flags override it.\n";
 }
 
 } // namespace moss::server

@@ -3,8 +3,10 @@
 // acknowledges one by one. Plain structs with their `inspect`.
 //
 //   replica --hello(incarnation, applied)--> primary's gateway --> a feed of its own
+//   replica --ack(0): ready--> feed (the feed sends nothing before it)
 //   feed --frame(commits | snap_begin, snap_chunk..., snap_end | beat | end)--> replica
 //   replica --ack(frame seq)--> feed
+//   replica --frame(end)--> feed: the replica leaves this stream (e.g. to reconnect)
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,10 @@ enum class repl_frame_kind : uint8_t {
   beat = 5,        ///< nothing new; the primary is at `primary_rev`
   end = 6,         ///< the primary ends the stream (`bytes` says why); connect again
 };
+
+/// The ack a follower sends first, once it knows its feed: frames sent
+/// before it could arrive ahead of the feed's handle and be dropped.
+inline constexpr uint64_t repl_ready_seq = 0;
 
 /// One message of the stream. Every kind but beat is acknowledged by its seq.
 struct repl_frame {

@@ -12,7 +12,7 @@ namespace moss {
 
 struct store_stats {
   uint64_t keys = 0;          ///< live entries (expired ones not yet removed included)
-  revision rev = 0;           ///< current revision
+  revision rev = 0;           ///< current revision: the newest every read sees
   uint64_t memory_bytes = 0;  ///< engines' heap estimate
   uint64_t shards = 0;
   uint64_t commits = 0;       ///< commits that wrote something
