@@ -337,6 +337,40 @@ TEST_F(ReplicaTest, AReplicaRefusesWritesAndServesReadsAndWatches) {
   expect_converged(p, r);
 }
 
+TEST_F(ReplicaTest, AFullSyncUnderALiveReplicaEndsItsWatchesWithCompacted) {
+  // A watcher on a replica must never miss changes silently: when a full
+  // sync replaces the data under it, its watch ends with errc::compacted.
+  start_primary({"--history-bytes", "4096"});
+  db p = connect_to(primary_.port);
+  ASSERT_TRUE(p.set("a", "1"));
+  auto replica = start_replica("replica");
+  db r = connect_to(replica.port);
+  expect_converged(p, r);
+  auto w = r.watch_prefix("");
+  ASSERT_FALSE(w.done()) << w.error().to_string();
+  // The replica stops reading; the primary's feed buffers past its bound
+  // (64 MiB) and ends the stream; the history (4 KiB) cannot resume it.
+  ASSERT_EQ(::kill(replica.pid, SIGSTOP), 0);
+  for (int i = 0; i < 80; ++i)
+    ASSERT_TRUE(p.set("big/" + std::to_string(i), std::string(1u << 20, static_cast<char>('a' + i % 26))));
+  ASSERT_EQ(::kill(replica.pid, SIGCONT), 0);
+  expect_converged(p, r, 60s);
+  EXPECT_EQ(stats_of(r).full_syncs, 2u);
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!w.done() && std::chrono::steady_clock::now() < deadline)
+    (void) w.next(100ms);
+  ASSERT_TRUE(w.done()) << "the watch went on across a full sync";
+  EXPECT_EQ(w.error().code(), errc::compacted) << w.error().to_string();
+  // A new watch from the replica's revision sees the next change.
+  watch_options wo;
+  wo.start_rev = stats_of(r).rev + 1;
+  auto again = r.watch_prefix("", wo);
+  ASSERT_TRUE(p.set("after", "x"));
+  auto e = again.next(10s);
+  ASSERT_TRUE(e) << again.error().to_string();
+  EXPECT_EQ(e->key, "after");
+}
+
 TEST_F(ReplicaTest, MinRevWaitsForTheReplicaToApplyAWrite) {
   start_primary();
   auto replica = start_replica("replica");
