@@ -5,7 +5,7 @@
 // (commits, groups and keys per second), and the lag a watch on the replica
 // sees for probe writes made on the primary (p50/p99/max, milliseconds).
 //
-//   replica_bench [seconds per phase = 3] [rounds = 2]
+//   replica_bench [seconds per phase = 3] [rounds = 2] [control: no replica in any round]
 #include <algorithm>
 #include <atomic>
 #include <cinttypes>
@@ -14,6 +14,7 @@
 #include <cstring>
 #include <mutex>
 #include <random>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -140,6 +141,9 @@ double cpu_seconds(pid_t pid) {
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 3.0;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 2;
+  // A control: every phase without a replica (shows the drift of the
+  // primary and the machine alone).
+  const bool control = argc > 3 && std::string_view{argv[3]} == "control";
   scratch_dir dir("replica-bench");
   const std::vector<std::string> every_second = {"--fsync", "every_second"};
   auto primary = test::mossd_process::start(dir.file("primary"), 0, every_second);
@@ -173,6 +177,8 @@ int main(int argc, char** argv) {
                 ms(alone.batch_latency.percentile(0.5)), ms(alone.batch_latency.percentile(0.99)),
                 alone_cpu * 1e6 / (alone.keys_per_sec() * alone.seconds));
 
+    if (control)
+      continue;
     // A replica on the same directory each round: the first syncs from a
     // snapshot, later ones resume from the primary's history.
     std::vector<std::string> args = every_second;
@@ -230,10 +236,12 @@ int main(int argc, char** argv) {
               "written on the primary until a watch on the replica delivers it to this process; drain: after the "
               "load stops, until the replica has applied the primary's last revision (ms)\n",
               std::thread::hardware_concurrency());
-  std::printf("the primary's write throughput with one replica: %.2fx of its throughput alone (mean over %d "
-              "rounds; the target is at least 0.90x); full syncs over all rounds: %" PRIu64 " (a replica stopped through "
-              "a phase falls out of the primary's 64 MiB history at this load and syncs from a snapshot)\n",
-              with_sum / alone_sum, rounds, full_syncs);
+  if (!control)
+    std::printf("the primary's write throughput with one replica: %.2fx of its throughput alone (mean over %d "
+                "rounds; the target is at least 0.90x); full syncs over all rounds: %" PRIu64 " (a replica "
+                "stopped through a phase falls out of the primary's 64 MiB history at this load and syncs from a "
+                "snapshot)\n",
+                with_sum / alone_sum, rounds, full_syncs);
   primary.stop(SIGTERM);
   return 0;
 }
