@@ -6,6 +6,7 @@
 #include <moss/messages/errors.hpp>
 
 #include "actors/coordinator.hpp"
+#include "actors/replica_follower.hpp"
 #include "actors/shard.hpp"
 #include "actors/store.hpp"
 #include "actors/ttl_timer.hpp"
@@ -60,6 +61,16 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     if (!incarnation)
       return incarnation.error();
     parts.incarnation = *incarnation;
+    // A replica's directory opened as a primary (the way to promote one) may
+    // take writes its old primary never saw: it must not resume following
+    // that primary from its revision, so it forgets which one it was.
+    if (const std::string was = join_path(opts.dir, replica_file_name); !replica && fs.exists(was)) {
+      if (auto st = fs.remove(was); !st)
+        return st;
+      if (opts.log)
+        opts.log(opts.dir + ": was a read replica; opened as a primary, it would follow a primary again "
+                            "only from a full sync");
+    }
     parts.fs = &fs;
     parts.dir = opts.dir;
     parts.log = opts.log;

@@ -371,6 +371,41 @@ TEST_F(ReplicaTest, AFullSyncUnderALiveReplicaEndsItsWatchesWithCompacted) {
   EXPECT_EQ(e->key, "after");
 }
 
+TEST_F(ReplicaTest, AReplicaRestartedWithoutReplicaOfIsAPrimaryAndForgetsItsPlace) {
+  std::mt19937 rng{test_seed()};
+  start_primary();
+  db p = connect_to(primary_.port);
+  random_writes(p, rng, "a/", 100);
+  auto replica = start_replica("replica");
+  {
+    db r = connect_to(replica.port);
+    expect_converged(p, r);
+  }
+  replica.stop(SIGTERM);
+  // Promotion: the same directory as a plain primary takes writes.
+  {
+    auto promoted = test::mossd_process::start(dir_.file("replica"), 0);
+    ASSERT_GT(promoted.port, 0);
+    db r = connect_to(promoted.port);
+    EXPECT_EQ(r.scan_prefix("a/")->entries, p.scan_prefix("a/")->entries);
+    ASSERT_TRUE(r.set("only/here", "x"));
+    EXPECT_EQ(stats_of(r).replica_of, "");
+    promoted.stop(SIGTERM);
+  }
+  // Following the old primary again, it may not resume from its revision
+  // (its history has a write the primary never saw): a full sync.
+  ASSERT_TRUE(p.set("a/after", "y"));
+  replica = start_replica("replica");
+  db r = connect_to(replica.port);
+  // (Its revision equals the primary's before the sync: wait for the sync.)
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (stats_of(r).full_syncs == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(stats_of(r).full_syncs, 1u);
+  expect_converged(p, r);
+  EXPECT_EQ(r.get("only/here").value(), std::nullopt);
+}
+
 TEST_F(ReplicaTest, MinRevWaitsForTheReplicaToApplyAWrite) {
   start_primary();
   auto replica = start_replica("replica");
