@@ -6,6 +6,7 @@
 
 #include "tests/tools/shell_fixture.hpp"
 #include "tests/tools/test_seed.hpp"
+#include "tools/moss/format.hpp"
 #include "tools/moss/quote.hpp"
 #include "tools/moss/token.hpp"
 
@@ -235,6 +236,34 @@ TEST_F(ShellTest, QuitAndBlankLines) {
   EXPECT_EQ(fails("quit now", kind::usage_error), "error: usage: expected: quit\n");
   EXPECT_EQ(ok("   "), "");
   EXPECT_EQ(ok("  # a comment with \"unbalanced quotes"), "");
+}
+
+TEST(StatsFormatTest, ReplicationFieldsPrintOnlyWhereTheyApply) {
+  store_stats primary;
+  primary.rev = 42;
+  primary.replicas.push_back({"127.0.0.1:7000", 40, 2, 15, false});
+  primary.replicas.push_back({"10.0.0.9:7821", 0, 42, 900, true});
+  std::ostringstream out;
+  print_stats(out, primary);
+  EXPECT_EQ(out.str().find("replica_of"), std::string::npos);
+  EXPECT_NE(out.str().find("replicas 2\n"
+                           "replica 127.0.0.1:7000 applied 40 lag_revisions 2 lag_ms 15\n"
+                           "replica 10.0.0.9:7821 applied 0 lag_revisions 42 lag_ms 900 syncing\n"),
+            std::string::npos)
+    << out.str();
+  store_stats replica;
+  replica.replica_of = "10.0.0.1:7821";
+  replica.replica_connected = true;
+  replica.primary_rev = 50;
+  replica.replica_lag_revs = 8;
+  replica.replica_lag_ms = 120;
+  replica.full_syncs = 1;
+  std::ostringstream r;
+  print_stats(r, replica);
+  EXPECT_NE(r.str().find("replica_of 10.0.0.1:7821\nreplica_connected yes\nprimary_revision 50\n"
+                         "replica_lag_revisions 8\nreplica_lag_ms 120\nfull_syncs 1\nreplicas 0\n"),
+            std::string::npos)
+    << r.str();
 }
 
 } // namespace

@@ -57,6 +57,29 @@ TEST(ServerOptionsTest, BadInputIsAClearError) {
             std::string::npos);
 }
 
+TEST(ServerOptionsTest, ReplicaOfAndHistoryBytes) {
+  auto o = parse({"--replica-of", "10.0.0.5:7821", "--history-bytes", "4096"});
+  ASSERT_TRUE(o) << o.error().to_string();
+  EXPECT_EQ(o->replica_host, "10.0.0.5");
+  EXPECT_EQ(o->replica_port, 7821);
+  EXPECT_EQ(o->store.replica_of, "10.0.0.5:7821");
+  EXPECT_EQ(o->store.watch_history_bytes, 4096u);
+  EXPECT_TRUE(parse({})->store.replica_of.empty());
+  for (const char* bad : {"host", "host:", ":7821", "host:0", "host:65536", "host:12x", ""})
+    EXPECT_EQ(parse({"--replica-of", bad}).error().message(), std::string{"--replica-of takes HOST:PORT, not "} + bad);
+  EXPECT_EQ(parse({"--history-bytes", "0"}).error().message(), "--history-bytes takes a byte count, 1 to 2^40");
+  EXPECT_TRUE(parse({"--history-bytes", "1099511627776"}));  // 2^40
+  EXPECT_EQ(parse({"--history-bytes", "1099511627777"}).code(), errc::invalid_argument);
+  test::temp_dir dir;
+  std::ofstream(dir.file("replica.conf")) << "replica-of = primary.example:7900\nhistory-bytes = 1048576\n";
+  std::string conf = dir.file("replica.conf");
+  auto f = parse({"--config", conf.c_str()});
+  ASSERT_TRUE(f) << f.error().to_string();
+  EXPECT_EQ(f->replica_host, "primary.example");
+  EXPECT_EQ(f->replica_port, 7900);
+  EXPECT_EQ(f->store.watch_history_bytes, 1u << 20);
+}
+
 TEST(ServerOptionsTest, PlainTcpOnANonLoopbackHostNeedsInsecurePlaintext) {
   auto refused = parse({"--host", "0.0.0.0"});
   ASSERT_FALSE(refused);
