@@ -256,6 +256,29 @@ TEST_F(ReplicaTest, APrimaryKilledAndRestartedIsFollowedAgain) {
   EXPECT_TRUE(stats_of(r).replica_connected);
 }
 
+TEST_F(ReplicaTest, ASilentPrimaryIsNoticedAndFollowedAgainWhenItWakes) {
+  // A primary that stops answering (SIGSTOP: no FIN, no RST) is declared
+  // lost within seconds; the replica serves reads meanwhile.
+  start_primary();
+  db p = connect_to(primary_.port);
+  ASSERT_TRUE(p.set("a", "1"));
+  auto replica = start_replica("replica");
+  db r = connect_to(replica.port);
+  expect_converged(p, r);
+  ASSERT_EQ(::kill(primary_.pid, SIGSTOP), 0);
+  const auto stopped = std::chrono::steady_clock::now();
+  while (stats_of(r).replica_connected && std::chrono::steady_clock::now() - stopped < 30s)
+    std::this_thread::sleep_for(100ms);
+  const auto noticed = std::chrono::steady_clock::now() - stopped;
+  EXPECT_FALSE(stats_of(r).replica_connected);
+  EXPECT_LT(noticed, 15s);
+  EXPECT_EQ(r.get("a").value(), "1");
+  ASSERT_EQ(::kill(primary_.pid, SIGCONT), 0);
+  ASSERT_TRUE(p.set("b", "2"));
+  expect_converged(p, r);
+  EXPECT_TRUE(stats_of(r).replica_connected);
+}
+
 TEST_F(ReplicaTest, AReplicaKilledMidStreamResumesExactly) {
   start_primary();
   db p = connect_to(primary_.port);

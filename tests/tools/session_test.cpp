@@ -149,6 +149,14 @@ TEST(ShellCliTest, ConnectTakesHostPortAndItsOwnOptions) {
   EXPECT_FALSE(parse_cli(tls_alone));
   auto no_value = argv_of({"--connect"});
   EXPECT_EQ(parse_cli(no_value).error().message(), "--connect needs a value");
+  auto min_rev = argv_of({"--connect", "h:1", "--min-rev", "1234"});
+  EXPECT_EQ(parse_cli(min_rev)->remote.min_rev, 1234u);
+  for (const char* bad : {"0", "-1", "x", "12x", ""}) {
+    auto a = argv_of({"--connect", "h:1", "--min-rev", bad});
+    EXPECT_EQ(parse_cli(a).error().message(), "--min-rev needs a revision (a positive number)") << bad;
+  }
+  auto min_rev_alone = argv_of({"--min-rev", "5"});
+  EXPECT_EQ(parse_cli(min_rev_alone).error().message(), "--timeout, --min-rev and --tls-* go with --connect");
 }
 
 } // namespace
