@@ -14,6 +14,8 @@
 #include <moss/messages/errors.hpp>
 
 #include "actors/local_only.hpp"
+#include "actors/watch_hub.hpp"
+#include "core/log_commits.hpp"
 #include "core/replicated_group.hpp"
 #include "persistence/file_names.hpp"
 #include "persistence/manifest.hpp"
@@ -36,6 +38,11 @@ struct feed_state {
   revision acked_rev = 0;    ///< what the replica has acknowledged applying
   std::deque<group_ptr> pending;
   size_t pending_bytes = 0;
+  // Catching up from the log: commits [log_next, log_end) come from the log
+  // segments (read a budget at a time into log_queue), then `pending`.
+  revision log_next = 0;
+  revision log_end = 0;
+  std::deque<repl_commit> log_queue;
   uint64_t seq = 0;  ///< of the last frame sent
   /// Frames sent, not acknowledged: seq and the revision the replica is at
   /// once it has applied the frame (0: unchanged).
@@ -81,6 +88,34 @@ void report(self_ptr self) {
     st.src.status->replica_acked(st.id, st.acked_rev, st.primary_rev, st.ph != feed_state::phase::streaming);
 }
 
+// Frames the next commits read from the log; false when it ended the feed.
+bool frame_from_log(self_ptr self) {
+  auto& st = self->state;
+  if (st.log_queue.empty()) {
+    auto got = read_log_commits(default_file_system(), st.src.dir, st.log_next, st.log_end,
+                                st.lim.frame_bytes * st.lim.window * 2);
+    if (!got || got->empty()) {
+      end_feed(self, "the primary could not read its log from revision " + std::to_string(st.log_next) + " ("
+                       + (got ? std::string{"nothing there"} : got.error().to_string()) + "); connect again");
+      return false;
+    }
+    for (repl_commit& c : *got)
+      st.log_queue.push_back(std::move(c));
+  }
+  repl_frame f;
+  f.kind = repl_frame_kind::commits;
+  size_t bytes = 0;
+  while (!st.log_queue.empty() && bytes < st.lim.frame_bytes) {
+    bytes += st.log_queue.front().payload.size();
+    f.commits.push_back(std::move(st.log_queue.front()));
+    st.log_queue.pop_front();
+  }
+  st.log_next = f.commits.back().rev + 1;
+  const revision reached = f.commits.back().rev;
+  send_frame(self, std::move(f), reached);
+  return true;
+}
+
 // Sends what the window allows: the snapshot's begin, chunks and end, then
 // commits. Nothing before the follower is ready.
 void pump(self_ptr self) {
@@ -120,6 +155,11 @@ void pump(self_ptr self) {
       ::close(st.fd);
       st.fd = -1;
       st.ph = feed_state::phase::streaming;
+      continue;
+    }
+    if (st.log_next < st.log_end) {
+      if (!frame_from_log(self))
+        return;
       continue;
     }
     if (st.pending.empty())
@@ -199,6 +239,37 @@ void full_sync(self_ptr self) {
       [self](caf::error& err) { end_feed(self, "the primary cannot compact for a full sync: " + to_status(err).to_string()); });
 }
 
+// The history no longer holds the replica's place (it starts at `oldest`),
+// but the log may: commits before `oldest` come from the log segments, the
+// rest from the hub as usual. A full sync when the log does not reach back.
+void catch_up_from_log(self_ptr self, revision oldest, int attempt = 1) {
+  auto& st = self->state;
+  manifest m;
+  if (st.src.dir.empty() || !read_manifest(default_file_system(), st.src.dir, m)
+      || st.hello.applied < m.snapshot_revision) {
+    full_sync(self);
+    return;
+  }
+  follow_hub(
+    self, oldest,
+    [self, oldest](revision last) {
+      auto& st = self->state;
+      st.ph = feed_state::phase::streaming;
+      st.log_next = st.hello.applied + 1;
+      st.log_end = oldest;
+      st.primary_rev = std::max(st.primary_rev, last);
+      report(self);
+      pump(self);
+    },
+    [self, attempt](caf::error& err) {
+      // The history moved on meanwhile: try from its new start, a few times.
+      if (const revision again = compact_revision_of(err); again > 0 && attempt < 3)
+        catch_up_from_log(self, again, attempt + 1);
+      else
+        full_sync(self);
+    });
+}
+
 void start(self_ptr self) {
   auto& st = self->state;
   if (!st.src.refuse.empty()) {
@@ -218,7 +289,12 @@ void start(self_ptr self) {
       report(self);
       pump(self);
     },
-    [self](caf::error&) { full_sync(self); });  // compacted away, or ahead of us
+    [self](caf::error& err) {
+      if (const revision oldest = compact_revision_of(err); oldest > 0)
+        catch_up_from_log(self, oldest);  // compacted away from the history
+      else
+        full_sync(self);  // ahead of us
+    });
 }
 
 caf::behavior feed_impl(self_ptr self, replication_source src, caf::actor sink, repl_hello hello,

@@ -1,5 +1,6 @@
 // A replica's feed, on its primary: one per replica that said hello to the
-// gateway. Owns the replica's place in the commit stream, the groups
+// gateway. Owns the replica's place in the commit stream (caught up from
+// the watch history, else from the log segments, else by a full sync), the groups
 // waiting to be framed (bounded: a replica that falls too far behind is
 // ended, and syncs from a snapshot when it connects again), and during a
 // full sync the open snapshot file. Receives: change groups from the watch

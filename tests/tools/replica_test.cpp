@@ -153,7 +153,7 @@ TEST_F(ReplicaTest, ARestartedReplicaResumesWithoutAFullSync) {
   EXPECT_EQ(stats_of(r).full_syncs, 0u) << "it should have resumed from its own log";
 }
 
-TEST_F(ReplicaTest, AReplicaWhosePlaceIsGoneGetsASnapshot) {
+TEST_F(ReplicaTest, AReplicaWhosePlaceLeftTheHistoryCatchesUpFromTheLog) {
   std::mt19937 rng{test_seed()};
   start_primary({"--history-bytes", "4096"});
   db p = connect_to(primary_.port);
@@ -164,13 +164,40 @@ TEST_F(ReplicaTest, AReplicaWhosePlaceIsGoneGetsASnapshot) {
     expect_converged(p, r);
   }
   replica.stop(SIGTERM);
-  for (int i = 0; i < 200; ++i)  // far more than 4 KiB of history
+  // Far more than 4 KiB of history, and several log-read budgets (16 MiB).
+  for (int i = 0; i < 200; ++i)
     ASSERT_TRUE(p.set("big/" + std::to_string(i), std::string(200, 'x')));
+  for (int i = 0; i < 40; ++i)
+    ASSERT_TRUE(p.set("huge/" + std::to_string(i), std::string(1u << 20, static_cast<char>('a' + i % 26))));
+  random_writes(p, rng, "a/", 100);
+  replica = start_replica("replica");
+  db r = connect_to(replica.port);
+  expect_converged(p, r, 60s);
+  EXPECT_EQ(stats_of(r).full_syncs, 0u) << "the primary's log still had its place";
+  // And it streams again afterwards.
+  random_writes(p, rng, "b/", 50);
+  expect_converged(p, r);
+}
+
+TEST_F(ReplicaTest, AReplicaWhosePlaceIsCompactedAwayGetsASnapshot) {
+  std::mt19937 rng{test_seed()};
+  start_primary({"--history-bytes", "4096"});
+  db p = connect_to(primary_.port);
+  random_writes(p, rng, "a/", 50);
+  auto replica = start_replica("replica");
+  {
+    db r = connect_to(replica.port);
+    expect_converged(p, r);
+  }
+  replica.stop(SIGTERM);
+  for (int i = 0; i < 200; ++i)
+    ASSERT_TRUE(p.set("big/" + std::to_string(i), std::string(200, 'x')));
+  ASSERT_TRUE(p.compact());  // the log now starts after the replica's place
+  random_writes(p, rng, "a/", 50);
   replica = start_replica("replica");
   db r = connect_to(replica.port);
   expect_converged(p, r);
   EXPECT_EQ(stats_of(r).full_syncs, 1u);
-  // And it streams again afterwards.
   random_writes(p, rng, "b/", 50);
   expect_converged(p, r);
 }
