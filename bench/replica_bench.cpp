@@ -238,10 +238,10 @@ int main(int argc, char** argv) {
               std::thread::hardware_concurrency());
   if (!control)
     std::printf("the primary's write throughput with one replica: %.2fx of its throughput alone (mean over %d "
-                "rounds; the target is at least 0.90x); full syncs over all rounds: %" PRIu64 " (a replica "
-                "stopped through a phase falls out of the primary's 64 MiB history at this load and syncs from a "
-                "snapshot)\n",
-                with_sum / alone_sum, rounds, full_syncs);
+                "rounds; the target is at least 0.90x); full syncs over all rounds: %" PRIu64 "; compactions of "
+                "the primary: %" PRIu64 " (a replica stopped through a phase is past the 64 MiB history at this "
+                "load; it resumes from the log unless a compaction started the log after its place)\n",
+                with_sum / alone_sum, rounds, full_syncs, stats_of(*p).compactions);
   primary.stop(SIGTERM);
   return 0;
 }
