@@ -149,13 +149,14 @@ void connect(self_ptr self) {
               }
               st.feed = std::move(feed);
               st.expect_seq = 1;
-              st.backoff = min_backoff;
               st.last_heard = std::chrono::steady_clock::now();
-              st.last_failure.clear();
               self->monitor(st.feed);
               st.cfg.parts.replication->set_connected(true);
               ack(self, repl_ready_seq);  // now its frames are recognised
-              log(self, "replica of " + where(self) + ": following from revision " + std::to_string(st.applied));
+              // (Logged once per healthy stream: a primary that ends every
+              // stream at once is not a line per attempt.)
+              if (st.last_failure.empty())
+                log(self, "replica of " + where(self) + ": following from revision " + std::to_string(st.applied));
             },
             [self, gen](caf::error& err) {
               if (gen == self->state.generation)
@@ -263,12 +264,15 @@ void on_frame(self_ptr self, repl_frame& f) {
   auto& st = self->state;
   st.last_heard = std::chrono::steady_clock::now();
   st.cfg.parts.replication->heard(f.primary_rev, st.applied);
-  if (f.kind == repl_frame_kind::beat)
-    return;
   if (f.kind == repl_frame_kind::end) {
     retry(self, "the primary ended the stream: " + f.bytes);
     return;
   }
+  // The stream works: the next break is retried soon again, and logged.
+  st.backoff = min_backoff;
+  st.last_failure.clear();
+  if (f.kind == repl_frame_kind::beat)
+    return;
   if (f.seq != st.expect_seq) {
     retry(self, "frame " + std::to_string(f.seq) + " came instead of " + std::to_string(st.expect_seq));
     return;

@@ -306,6 +306,51 @@ TEST_F(ReplicaTest, ASilentPrimaryIsNoticedAndFollowedAgainWhenItWakes) {
   EXPECT_TRUE(stats_of(r).replica_connected);
 }
 
+TEST_F(ReplicaTest, APrimaryThatMayHaveLostWritesIsFollowedFromAFullSync) {
+  // Under every_second a killed primary may come back without writes the
+  // replica already has: it comes back as another incarnation, and the
+  // replica replaces its data instead of resuming on top of a fork.
+  std::mt19937 rng{test_seed()};
+  start_primary({"--fsync", "every_second"});
+  auto replica = start_replica("replica");
+  db r = connect_to(replica.port);
+  {
+    db p = connect_to(primary_.port);
+    random_writes(p, rng, "a/", 100);
+    expect_converged(p, r);
+  }
+  const uint64_t before = stats_of(r).full_syncs;
+  const uint16_t port = primary_.port;
+  primary_.kill_now();
+  start_primary({"--fsync", "every_second"}, port);
+  db p = connect_to(primary_.port);
+  random_writes(p, rng, "b/", 50);
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (stats_of(r).full_syncs == before && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(stats_of(r).full_syncs, before + 1);
+  expect_converged(p, r);
+}
+
+TEST_F(ReplicaTest, AReplicaTakesNoReplicasOfItsOwn) {
+  start_primary();
+  db p = connect_to(primary_.port);
+  ASSERT_TRUE(p.set("a", "1"));
+  auto replica = start_replica("replica");
+  db r = connect_to(replica.port);
+  expect_converged(p, r);
+  auto second = test::mossd_process::start(dir_.file("second"), 0,
+                                           {"--replica-of", "127.0.0.1:" + std::to_string(replica.port)});
+  ASSERT_GT(second.port, 0);
+  db s2 = connect_to(second.port);
+  std::this_thread::sleep_for(1500ms);
+  const auto st = stats_of(s2);
+  EXPECT_FALSE(st.replica_connected);
+  EXPECT_EQ(st.rev, 0u);
+  EXPECT_EQ(s2.get("a").value(), std::nullopt);
+  EXPECT_TRUE(stats_of(r).replicas.empty());
+}
+
 TEST_F(ReplicaTest, AReplicaKilledMidStreamResumesExactly) {
   start_primary();
   db p = connect_to(primary_.port);
