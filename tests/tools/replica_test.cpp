@@ -281,6 +281,9 @@ TEST_F(ReplicaTest, APrimaryKilledAndRestartedIsFollowedAgain) {
   random_writes(p, rng, "b/", 100);
   expect_converged(p, r);
   EXPECT_TRUE(stats_of(r).replica_connected);
+  // Under `always` the restarted primary is the same incarnation: resumed,
+  // from its history or its log, without a second full sync.
+  EXPECT_EQ(stats_of(r).full_syncs, 1u);
 }
 
 TEST_F(ReplicaTest, ASilentPrimaryIsNoticedAndFollowedAgainWhenItWakes) {
