@@ -504,6 +504,30 @@ TEST_F(ReplicaTest, AReplicaRestartedWithoutReplicaOfIsAPrimaryAndForgetsItsPlac
   EXPECT_EQ(r.get("only/here").value(), std::nullopt);
 }
 
+TEST_F(ReplicaTest, OverTlsTheReplicaFollowsWithItsCertificateAndWithoutOneIsRefused) {
+  ASSERT_TRUE(test::make_test_certificate(dir_.file("key.pem"), dir_.file("cert.pem")));
+  const std::vector<std::string> tls_flags = {"--tls-cert", dir_.file("cert.pem"), "--tls-key", dir_.file("key.pem"),
+                                              "--tls-ca", dir_.file("cert.pem")};
+  start_primary(tls_flags);
+  connect_options tls = quick();
+  tls.tls_cert = dir_.file("cert.pem");
+  tls.tls_key = dir_.file("key.pem");
+  tls.tls_ca = dir_.file("cert.pem");
+  db p = connect_to(primary_.port, tls);
+  ASSERT_TRUE(p.set("a", "1"));
+  auto replica = start_replica("replica", tls_flags);
+  db r = connect_to(replica.port, tls);
+  expect_converged(p, r);
+  ASSERT_TRUE(p.set("b", "2"));
+  expect_converged(p, r);
+  // A replica without the certificate never gets a byte of the stream.
+  auto plain = start_replica("plain");
+  db r2 = connect_to(plain.port);
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(stats_of(r2).replica_connected);
+  EXPECT_EQ(r2.get("a").value(), std::nullopt);
+}
+
 TEST_F(ReplicaTest, MinRevWaitsForTheReplicaToApplyAWrite) {
   start_primary();
   auto replica = start_replica("replica");
