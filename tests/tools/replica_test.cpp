@@ -79,6 +79,14 @@ protected:
     EXPECT_EQ(stats_of(replica).rev, want);
   }
 
+  /// Starts a replica in `name`, lets it catch up with `primary`, stops it.
+  void follow_then_stop(const db& primary, const std::string& name) {
+    auto replica = start_replica(name);
+    db r = connect_to(replica.port);
+    expect_converged(primary, r);
+    replica.stop(SIGTERM);
+  }
+
   /// `n` random writes (sets, overwrites, deletes, batches) under `prefix`.
   static void random_writes(db& d, std::mt19937& rng, const std::string& prefix, int n) {
     for (int i = 0; i < n; ++i) {
@@ -158,19 +166,14 @@ TEST_F(ReplicaTest, AReplicaWhosePlaceLeftTheHistoryCatchesUpFromTheLog) {
   start_primary({"--history-bytes", "4096"});
   db p = connect_to(primary_.port);
   random_writes(p, rng, "a/", 50);
-  auto replica = start_replica("replica");
-  {
-    db r = connect_to(replica.port);
-    expect_converged(p, r);
-  }
-  replica.stop(SIGTERM);
+  follow_then_stop(p, "replica");
   // Far more than 4 KiB of history, and several log-read budgets (16 MiB).
   for (int i = 0; i < 200; ++i)
     ASSERT_TRUE(p.set("big/" + std::to_string(i), std::string(200, 'x')));
   for (int i = 0; i < 40; ++i)
     ASSERT_TRUE(p.set("huge/" + std::to_string(i), std::string(1u << 20, static_cast<char>('a' + i % 26))));
   random_writes(p, rng, "a/", 100);
-  replica = start_replica("replica");
+  auto replica = start_replica("replica");
   db r = connect_to(replica.port);
   expect_converged(p, r, 60s);
   EXPECT_EQ(stats_of(r).full_syncs, 0u) << "the primary's log still had its place";
@@ -184,17 +187,12 @@ TEST_F(ReplicaTest, AReplicaWhosePlaceIsCompactedAwayGetsASnapshot) {
   start_primary({"--history-bytes", "4096"});
   db p = connect_to(primary_.port);
   random_writes(p, rng, "a/", 50);
-  auto replica = start_replica("replica");
-  {
-    db r = connect_to(replica.port);
-    expect_converged(p, r);
-  }
-  replica.stop(SIGTERM);
+  follow_then_stop(p, "replica");
   for (int i = 0; i < 200; ++i)
     ASSERT_TRUE(p.set("big/" + std::to_string(i), std::string(200, 'x')));
   ASSERT_TRUE(p.compact());  // the log now starts after the replica's place
   random_writes(p, rng, "a/", 50);
-  replica = start_replica("replica");
+  auto replica = start_replica("replica");
   db r = connect_to(replica.port);
   expect_converged(p, r);
   EXPECT_EQ(stats_of(r).full_syncs, 1u);
@@ -474,12 +472,7 @@ TEST_F(ReplicaTest, AReplicaRestartedWithoutReplicaOfIsAPrimaryAndForgetsItsPlac
   start_primary();
   db p = connect_to(primary_.port);
   random_writes(p, rng, "a/", 100);
-  auto replica = start_replica("replica");
-  {
-    db r = connect_to(replica.port);
-    expect_converged(p, r);
-  }
-  replica.stop(SIGTERM);
+  follow_then_stop(p, "replica");
   // Promotion: the same directory as a plain primary takes writes.
   {
     auto promoted = test::mossd_process::start(dir_.file("replica"), 0);
@@ -493,7 +486,7 @@ TEST_F(ReplicaTest, AReplicaRestartedWithoutReplicaOfIsAPrimaryAndForgetsItsPlac
   // Following the old primary again, it may not resume from its revision
   // (its history has a write the primary never saw): a full sync.
   ASSERT_TRUE(p.set("a/after", "y"));
-  replica = start_replica("replica");
+  auto replica = start_replica("replica");
   db r = connect_to(replica.port);
   // (Its revision equals the primary's before the sync: wait for the sync.)
   const auto deadline = std::chrono::steady_clock::now() + 30s;
