@@ -352,6 +352,32 @@ TEST_F(ReplicaTest, AReplicaTakesNoReplicasOfItsOwn) {
   EXPECT_TRUE(stats_of(r).replicas.empty());
 }
 
+TEST_F(ReplicaTest, AReplicaCompactsItsOwnLogWhileItFollowsAndResumesFromIt) {
+  // Past 64 MiB of log (the automatic compaction's floor) the replica
+  // compacts its own log between the groups it applies.
+  start_primary();
+  db p = connect_to(primary_.port);
+  ASSERT_TRUE(p.set("a", "1"));
+  auto replica = start_replica("replica");
+  {
+    db r = connect_to(replica.port);
+    expect_converged(p, r);
+    for (int i = 0; i < 80; ++i)
+      ASSERT_TRUE(p.set("big/" + std::to_string(i % 40), std::string(1u << 20, static_cast<char>('a' + i % 26))));
+    expect_converged(p, r, 60s);
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (stats_of(r).compactions == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(50ms);
+    EXPECT_GE(stats_of(r).compactions, 1u);
+  }
+  replica.stop(SIGTERM);
+  ASSERT_TRUE(p.set("b", "2"));
+  replica = start_replica("replica");
+  db r = connect_to(replica.port);
+  expect_converged(p, r);
+  EXPECT_EQ(stats_of(r).full_syncs, 0u) << "it should have resumed from its own snapshot and log";
+}
+
 TEST_F(ReplicaTest, AReplicaKilledMidStreamResumesExactly) {
   start_primary();
   db p = connect_to(primary_.port);
