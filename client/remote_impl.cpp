@@ -1,6 +1,7 @@
 // The remote back end: connecting, calls through the client actor, watches
 // through bridges subscribed at the remote store, closing.
 #include "client/remote_impl.hpp"
+#include "client/tls_error_queue.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -63,6 +64,7 @@ result<std::unique_ptr<remote_impl>> remote_impl::connect(const std::string& hos
   p->where_ = host + ":" + std::to_string(port);
   p->cfg_.load<caf::io::middleman>();
   if (opts.tls()) {
+    (void) tls_error_queue_guarded();  // links the workaround in (see its header)
     p->cfg_.load<caf::openssl::manager>();
     p->cfg_.openssl_certificate = opts.tls_cert;
     p->cfg_.openssl_key = opts.tls_key;

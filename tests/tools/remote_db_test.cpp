@@ -18,6 +18,7 @@
 
 #include <moss/db.hpp>
 
+#include "client/tls_error_queue.hpp"
 #include "tests/persistence/temp_dir.hpp"
 #include "tests/util/db_model_run.hpp"
 #include "tests/tools/mossd_process.hpp"
@@ -393,6 +394,45 @@ TEST(RemoteDbTlsTest, TlsClientsAreServedAndPlainOnesRefused) {
   tls.tls_ca.clear();
   EXPECT_EQ(db::connect("127.0.0.1", n.port, tls).code(), errc::invalid_argument);
   n.stop(SIGTERM);
+}
+
+TEST(RemoteDbTlsTest, APeerThatFailsTheHandshakeLeavesOtherTlsClientsConnected) {
+  test::temp_dir dir;
+  ASSERT_TRUE(test::make_test_certificate(dir.file("key.pem"), dir.file("cert.pem")));
+  auto n = test::mossd_process::start(dir.file("store"), 0,
+                                      {"--tls-cert", dir.file("cert.pem"), "--tls-key",
+                                       dir.file("key.pem"), "--tls-ca", dir.file("cert.pem")});
+  ASSERT_GT(n.port, 0);
+  connect_options tls = quick();
+  tls.tls_cert = dir.file("cert.pem");
+  tls.tls_key = dir.file("key.pem");
+  tls.tls_ca = dir.file("cert.pem");
+  auto d = db::connect("127.0.0.1", n.port, tls);
+  ASSERT_TRUE(d) << d.error().to_string();
+  ASSERT_TRUE(d->set("k", "1"));
+  EXPECT_TRUE(tls_error_queue_guarded()) << "libcaf_openssl's calls did not bind to the workaround";
+  // Raw bytes that are no TLS record, then a plain CAF peer.
+  for (int i = 0; i < 3; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(n.port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const char junk[] = "GET / HTTP/1.0\r\n\r\n";
+    (void) ::write(fd, junk, sizeof junk - 1);
+    std::this_thread::sleep_for(100ms);
+    ::close(fd);
+    auto s = d->set("k", std::to_string(i));
+    ASSERT_TRUE(s) << "after raw peer " << i << ": " << s.to_string();
+  }
+  for (int i = 0; i < 3; ++i) {
+    auto plain = db::connect("127.0.0.1", n.port, quick());
+    EXPECT_FALSE(plain);
+    auto s = d->set("k", std::to_string(i));
+    ASSERT_TRUE(s) << "after refused plain peer " << i << ": " << s.to_string();
+  }
+  EXPECT_EQ(d->get("k").value(), "2");
 }
 
 } // namespace

@@ -350,6 +350,7 @@ TEST_F(ReplicaTest, AReplicaTakesNoReplicasOfItsOwn) {
   EXPECT_EQ(st.rev, 0u);
   EXPECT_EQ(s2.get("a").value(), std::nullopt);
   EXPECT_TRUE(stats_of(r).replicas.empty());
+  expect_converged(p, r);
 }
 
 TEST_F(ReplicaTest, AReplicaCompactsItsOwnLogWhileItFollowsAndResumesFromIt) {
@@ -491,6 +492,7 @@ TEST_F(ReplicaTest, AFullSyncUnderALiveReplicaEndsItsWatchesWithCompacted) {
   auto e = again.next(10s);
   ASSERT_TRUE(e) << again.error().to_string();
   EXPECT_EQ(e->key, "after");
+  expect_converged(p, r);
 }
 
 TEST_F(ReplicaTest, AReplicaRestartedWithoutReplicaOfIsAPrimaryAndForgetsItsPlace) {
@@ -545,6 +547,7 @@ TEST_F(ReplicaTest, OverTlsTheReplicaFollowsWithItsCertificateAndWithoutOneIsRef
   std::this_thread::sleep_for(1500ms);
   EXPECT_FALSE(stats_of(r2).replica_connected);
   EXPECT_EQ(r2.get("a").value(), std::nullopt);
+  expect_converged(p, r);
 }
 
 TEST_F(ReplicaTest, MinRevWaitsForTheReplicaToApplyAWrite) {
@@ -567,6 +570,8 @@ TEST_F(ReplicaTest, MinRevWaitsForTheReplicaToApplyAWrite) {
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code(), errc::timeout) << late.error().to_string();
   EXPECT_LT(std::chrono::steady_clock::now() - began, 5s);
+  db r = connect_to(replica.port);
+  expect_converged(p, r);
 }
 
 } // namespace

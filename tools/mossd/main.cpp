@@ -26,6 +26,7 @@
 #include <moss/version.hpp>
 
 #include "actors/replica_follower.hpp"
+#include "client/tls_error_queue.hpp"
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
 #include "tools/mossd/server_options.hpp"
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   if (opts->tls()) {
+    (void) tls_error_queue_guarded();  // links the workaround in (see its header)
     cfg.load<caf::openssl::manager>();
     cfg.openssl_certificate = opts->tls_cert;
     cfg.openssl_key = opts->tls_key;
