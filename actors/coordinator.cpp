@@ -405,6 +405,8 @@ void start_install(self_ptr self) {
     if (outcome) {
       st.cfg.ks->replace_all(*req.fresh);  // the old entries go with req.fresh
       st.rev = *outcome;
+      if (st.cfg.replication)  // counted as its data becomes visible
+        st.cfg.replication->count_full_sync();
       rp.deliver(*outcome);
     } else {
       rp.deliver(to_error(outcome.error()));

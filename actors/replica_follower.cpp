@@ -249,7 +249,6 @@ void install_snapshot(self_ptr self, const repl_frame& f) {
         st.incarnation = st.staged_incarnation;
         if (auto w = write_replica_file(*st.fs, st.cfg.parts.dir, st.incarnation, where(self)); !w)
           log(self, "replica: cannot record the primary's incarnation: " + w.to_string());
-        st.cfg.parts.replication->count_full_sync();
         log(self, "replica of " + where(self) + ": installed its snapshot at revision " + std::to_string(rev));
         if (gen == st.generation && st.feed)
           ack(self, seq);

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +77,26 @@ struct mossd_process {
   }
 
   void kill_now() { (void) stop(SIGKILL); }
+
+  /// Sends SIGSTOP and returns once the process is stopped: kill() returns
+  /// before it is, and a node still running for a moment answers.
+  bool pause() {
+    if (pid <= 0 || ::kill(pid, SIGSTOP) != 0)
+      return false;
+    const std::string stat = "/proc/" + std::to_string(pid) + "/stat";
+    for (int i = 0; i < 2000; ++i) {
+      if (FILE* f = std::fopen(stat.c_str(), "r")) {
+        char buf[512] = {0};
+        const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+        std::fclose(f);
+        const char* close_paren = std::strrchr(buf, ')');
+        if (n > 0 && close_paren != nullptr && close_paren[1] == ' ' && (close_paren[2] == 'T' || close_paren[2] == 't'))
+          return true;
+      }
+      ::usleep(1000);
+    }
+    return false;
+  }
 };
 
 /// Writes a throwaway self-signed certificate (its own CA) with the openssl CLI.

@@ -272,7 +272,7 @@ TEST_F(RemoteDbTest, ANodeKilledMidStreamFailsEveryCallWithoutAHang) {
   ASSERT_TRUE(w.next(5s));
   // Calls in flight when the node dies: it is stopped first, so none of them
   // can be answered, then killed.
-  ::kill(node_.pid, SIGSTOP);
+  ASSERT_TRUE(node_.pause());
   std::vector<write_future> fs;
   for (int i = 0; i < 1000; ++i)
     fs.push_back(d.set_async("k" + std::to_string(i), "v"));
@@ -306,7 +306,7 @@ TEST_F(RemoteDbTest, ANodeKilledMidStreamFailsEveryCallWithoutAHang) {
 TEST_F(RemoteDbTest, AStoppedNodeTimesCallsOutAndARestartedNodeIsReachedAgain) {
   db d = connect(quick(500ms));
   ASSERT_TRUE(d.set("kept", "yes"));
-  ::kill(node_.pid, SIGSTOP);  // alive but silent
+  ASSERT_TRUE(node_.pause());  // alive but silent
   auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(d.get("kept").code(), errc::timeout);
   EXPECT_EQ(d.set("x", "1").code(), errc::timeout);

@@ -293,7 +293,7 @@ TEST_F(ReplicaTest, ASilentPrimaryIsNoticedAndFollowedAgainWhenItWakes) {
   auto replica = start_replica("replica");
   db r = connect_to(replica.port);
   expect_converged(p, r);
-  ASSERT_EQ(::kill(primary_.pid, SIGSTOP), 0);
+  ASSERT_TRUE(primary_.pause());
   const auto stopped = std::chrono::steady_clock::now();
   while (stats_of(r).replica_connected && std::chrono::steady_clock::now() - stopped < 30s)
     std::this_thread::sleep_for(100ms);
@@ -473,7 +473,7 @@ TEST_F(ReplicaTest, AFullSyncUnderALiveReplicaEndsItsWatchesWithCompacted) {
   ASSERT_FALSE(w.done()) << w.error().to_string();
   // The replica stops reading; the primary's feed buffers past its bound
   // (64 MiB) and ends the stream; the history (4 KiB) cannot resume it.
-  ASSERT_EQ(::kill(replica.pid, SIGSTOP), 0);
+  ASSERT_TRUE(replica.pause());
   for (int i = 0; i < 80; ++i)
     ASSERT_TRUE(p.set("big/" + std::to_string(i), std::string(1u << 20, static_cast<char>('a' + i % 26))));
   ASSERT_EQ(::kill(replica.pid, SIGCONT), 0);
