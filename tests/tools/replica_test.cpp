@@ -61,6 +61,18 @@ protected:
     return p;
   }
 
+  /// Polls `done` every 20 ms until it holds or `patience` has passed.
+  template <class Pred>
+  static bool eventually(Pred done, std::chrono::milliseconds patience = 30s) {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (!done()) {
+      if (std::chrono::steady_clock::now() >= deadline)
+        return false;
+      std::this_thread::sleep_for(20ms);
+    }
+    return true;
+  }
+
   /// Waits until the replica has applied the primary's revision (the
   /// primary takes no more writes), then compares their full scans.
   void expect_converged(const db& primary, const db& replica, std::chrono::seconds patience = 30s) {
@@ -77,6 +89,22 @@ protected:
     for (size_t i = 0; i < p->entries.size(); ++i)
       ASSERT_EQ(r->entries[i], p->entries[i]) << "entry " << i << " (" << p->entries[i].key << ") differs";
     EXPECT_EQ(stats_of(replica).rev, want);
+  }
+
+  /// A primary holding a = 1, and a replica of it that has caught up.
+  struct primary_and_replica_t {
+    db p;
+    test::mossd_process replica;
+    db r;
+  };
+  primary_and_replica_t primary_and_replica(std::vector<std::string> primary_flags = {}) {
+    start_primary(std::move(primary_flags));
+    db p = connect_to(primary_.port);
+    EXPECT_TRUE(p.set("a", "1"));
+    auto replica = start_replica("replica");
+    db r = connect_to(replica.port);
+    expect_converged(p, r);
+    return {std::move(p), std::move(replica), std::move(r)};
   }
 
   /// Starts a replica in `name`, lets it catch up with `primary`, stops it.
@@ -269,9 +297,7 @@ TEST_F(ReplicaTest, APrimaryKilledAndRestartedIsFollowedAgain) {
   primary_.kill_now();
   // The replica goes on serving reads, and says it lost its primary.
   EXPECT_TRUE(r.scan_prefix("a/"));
-  const auto deadline = std::chrono::steady_clock::now() + 15s;
-  while (stats_of(r).replica_connected && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(50ms);
+  (void) eventually([&] { return !stats_of(r).replica_connected; }, 15s);
   EXPECT_FALSE(stats_of(r).replica_connected);
 
   start_primary({}, port);
@@ -287,12 +313,7 @@ TEST_F(ReplicaTest, APrimaryKilledAndRestartedIsFollowedAgain) {
 TEST_F(ReplicaTest, ASilentPrimaryIsNoticedAndFollowedAgainWhenItWakes) {
   // A primary that stops answering (SIGSTOP: no FIN, no RST) is declared
   // lost within seconds; the replica serves reads meanwhile.
-  start_primary();
-  db p = connect_to(primary_.port);
-  ASSERT_TRUE(p.set("a", "1"));
-  auto replica = start_replica("replica");
-  db r = connect_to(replica.port);
-  expect_converged(p, r);
+  auto [p, replica, r] = primary_and_replica();
   ASSERT_TRUE(primary_.pause());
   const auto stopped = std::chrono::steady_clock::now();
   while (stats_of(r).replica_connected && std::chrono::steady_clock::now() - stopped < 30s)
@@ -326,20 +347,13 @@ TEST_F(ReplicaTest, APrimaryThatMayHaveLostWritesIsFollowedFromAFullSync) {
   start_primary({"--fsync", "every_second"}, port);
   db p = connect_to(primary_.port);
   random_writes(p, rng, "b/", 50);
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (stats_of(r).full_syncs == before && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(20ms);
+  (void) eventually([&] { return stats_of(r).full_syncs != before; });
   EXPECT_EQ(stats_of(r).full_syncs, before + 1);
   expect_converged(p, r);
 }
 
 TEST_F(ReplicaTest, AReplicaTakesNoReplicasOfItsOwn) {
-  start_primary();
-  db p = connect_to(primary_.port);
-  ASSERT_TRUE(p.set("a", "1"));
-  auto replica = start_replica("replica");
-  db r = connect_to(replica.port);
-  expect_converged(p, r);
+  auto [p, replica, r] = primary_and_replica();
   auto second = test::mossd_process::start(dir_.file("second"), 0,
                                            {"--replica-of", "127.0.0.1:" + std::to_string(replica.port)});
   ASSERT_GT(second.port, 0);
@@ -366,9 +380,7 @@ TEST_F(ReplicaTest, AReplicaCompactsItsOwnLogWhileItFollowsAndResumesFromIt) {
     for (int i = 0; i < 80; ++i)
       ASSERT_TRUE(p.set("big/" + std::to_string(i % 40), std::string(1u << 20, static_cast<char>('a' + i % 26))));
     expect_converged(p, r, 60s);
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (stats_of(r).compactions == 0 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(50ms);
+    (void) eventually([&] { return stats_of(r).compactions != 0; });
     EXPECT_GE(stats_of(r).compactions, 1u);
   }
   replica.stop(SIGTERM);
@@ -408,12 +420,7 @@ TEST_F(ReplicaTest, AReplicaKilledMidStreamResumesExactly) {
 }
 
 TEST_F(ReplicaTest, AReplicaRefusesWritesAndServesReadsAndWatches) {
-  start_primary();
-  db p = connect_to(primary_.port);
-  ASSERT_TRUE(p.set("a", "1"));
-  auto replica = start_replica("replica");
-  db r = connect_to(replica.port);
-  expect_converged(p, r);
+  auto [p, replica, r] = primary_and_replica();
 
   const std::string primary_at = "127.0.0.1:" + std::to_string(primary_.port);
   auto refused = [&](const status& s) {
@@ -463,12 +470,7 @@ TEST_F(ReplicaTest, AReplicaRefusesWritesAndServesReadsAndWatches) {
 TEST_F(ReplicaTest, AFullSyncUnderALiveReplicaEndsItsWatchesWithCompacted) {
   // A watcher on a replica must never miss changes silently: when a full
   // sync replaces the data under it, its watch ends with errc::compacted.
-  start_primary({"--history-bytes", "4096"});
-  db p = connect_to(primary_.port);
-  ASSERT_TRUE(p.set("a", "1"));
-  auto replica = start_replica("replica");
-  db r = connect_to(replica.port);
-  expect_converged(p, r);
+  auto [p, replica, r] = primary_and_replica({"--history-bytes", "4096"});
   auto w = r.watch_prefix("");
   ASSERT_FALSE(w.done()) << w.error().to_string();
   // The replica stops reading; the primary's feed buffers past its bound
@@ -517,9 +519,7 @@ TEST_F(ReplicaTest, AReplicaRestartedWithoutReplicaOfIsAPrimaryAndForgetsItsPlac
   auto replica = start_replica("replica");
   db r = connect_to(replica.port);
   // (Its revision equals the primary's before the sync: wait for the sync.)
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (stats_of(r).full_syncs == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(20ms);
+  (void) eventually([&] { return stats_of(r).full_syncs != 0; });
   EXPECT_EQ(stats_of(r).full_syncs, 1u);
   expect_converged(p, r);
   EXPECT_EQ(r.get("only/here").value(), std::nullopt);
