@@ -110,8 +110,8 @@ bool frame_from_log(self_ptr self) {
     f.commits.push_back(std::move(st.log_queue.front()));
     st.log_queue.pop_front();
   }
-  st.log_next = f.commits.back().rev + 1;
   const revision reached = f.commits.back().rev;
+  st.log_next = reached + 1;
   send_frame(self, std::move(f), reached);
   return true;
 }

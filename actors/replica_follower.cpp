@@ -18,6 +18,7 @@
 #include "actors/ticker.hpp"
 #include "core/replicated_group.hpp"
 #include "persistence/atomic_write.hpp"
+#include "persistence/file_names.hpp"
 #include "persistence/snapshot.hpp"
 
 namespace moss {
@@ -26,7 +27,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view staging_name = "replica-sync.tmp";  // removed as an orphan at open
 constexpr auto silence_limit = 10s;  // the feed beats every second
 constexpr auto tick_period = 100ms;  // a retry's and the silence check's resolution
 constexpr auto min_backoff = 100ms;
@@ -197,7 +197,7 @@ void apply_commits(self_ptr self, repl_frame& f) {
 void install_snapshot(self_ptr self, const repl_frame& f) {
   auto& st = self->state;
   const std::string& dir = st.cfg.parts.dir;
-  const std::string path = join_path(dir, staging_name);
+  const std::string path = join_path(dir, replica_staging_name);
   if (!st.staged || f.rev != st.staged_rev || st.staged_bytes != st.staged_size) {
     retry(self, "the primary ended a full sync it had not sent whole");
     return;
@@ -208,11 +208,11 @@ void install_snapshot(self_ptr self, const repl_frame& f) {
   st.staged.reset();
   if (written && st.staged_size == 0) {  // nothing committed yet: an empty snapshot of our own
     std::unique_ptr<snapshot_writer> w;
-    written = snapshot_writer::create(*st.fs, join_path(dir, "replica-empty"), f.rev, w);
+    written = snapshot_writer::create(*st.fs, join_path(dir, "replica-empty.tmp"), f.rev, w);
     if (written)
       written = w->finish();
     if (written)
-      written = st.fs->rename(join_path(dir, "replica-empty"), path);
+      written = st.fs->rename(join_path(dir, "replica-empty.tmp"), path);
   }
   if (!written) {
     retry(self, "cannot write the snapshot received: " + written.to_string());
@@ -234,7 +234,7 @@ void install_snapshot(self_ptr self, const repl_frame& f) {
   }
   fresh->set_applied_rev(f.rev);
   snapshot_outcome snap;
-  snap.name = std::string{staging_name};
+  snap.name = std::string{replica_staging_name};
   snap.rev = f.rev;
   snap.entries = info.entries;
   snap.bytes = info.bytes;
@@ -283,7 +283,7 @@ void on_frame(self_ptr self, repl_frame& f) {
       return;
     case repl_frame_kind::snap_begin: {
       std::unique_ptr<writable_file> file;
-      if (auto s = st.fs->open_writable(join_path(st.cfg.parts.dir, staging_name), open_mode::truncate, file); !s) {
+      if (auto s = st.fs->open_writable(join_path(st.cfg.parts.dir, replica_staging_name), open_mode::truncate, file); !s) {
         retry(self, "cannot stage a full sync: " + s.to_string());
         return;
       }

@@ -32,10 +32,6 @@ struct follower_config {
   std::function<void(std::string_view)> log;
 };
 
-/// The name of the file that records which primary incarnation a replica's
-/// data came from.
-inline constexpr std::string_view replica_file_name = "REPLICA";
-
 /// Starts following `cfg.host:cfg.port`; the follower ends with the store.
 caf::actor spawn_replica_follower(caf::actor_system& sys, follower_config cfg);
 

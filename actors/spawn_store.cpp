@@ -6,7 +6,6 @@
 #include <moss/messages/errors.hpp>
 
 #include "actors/coordinator.hpp"
-#include "actors/replica_follower.hpp"
 #include "actors/shard.hpp"
 #include "actors/store.hpp"
 #include "actors/ttl_timer.hpp"
@@ -14,6 +13,7 @@
 #include "actors/watch_hub.hpp"
 #include "core/recovery.hpp"
 #include "core/validate.hpp"
+#include "persistence/file_names.hpp"
 #include "persistence/incarnation.hpp"
 
 namespace moss {
@@ -66,6 +66,8 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
     // that primary from its revision, so it forgets which one it was.
     if (const std::string was = join_path(opts.dir, replica_file_name); !replica && fs.exists(was)) {
       if (auto st = fs.remove(was); !st)
+        return st;
+      if (auto st = fs.sync_dir(opts.dir); !st)  // gone before the first write
         return st;
       if (opts.log)
         opts.log(opts.dir + ": was a read replica; opened as a primary, it would follow a primary again "

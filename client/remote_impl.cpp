@@ -1,7 +1,6 @@
 // The remote back end: connecting, calls through the client actor, watches
 // through bridges subscribed at the remote store, closing.
 #include "client/remote_impl.hpp"
-#include "client/tls_error_queue.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -17,6 +16,7 @@
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
 #include "client/reply_catcher.hpp"
+#include "client/tls_error_queue.hpp"
 
 namespace moss {
 

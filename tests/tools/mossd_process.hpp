@@ -6,10 +6,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
+
+#include <moss/connect_options.hpp>
 
 namespace moss::test {
 
@@ -80,30 +83,57 @@ struct mossd_process {
 
   /// Sends SIGSTOP and returns once the process is stopped: kill() returns
   /// before it is, and a node still running for a moment answers.
-  bool pause() {
-    if (pid <= 0 || ::kill(pid, SIGSTOP) != 0)
-      return false;
-    const std::string stat = "/proc/" + std::to_string(pid) + "/stat";
-    for (int i = 0; i < 2000; ++i) {
-      if (FILE* f = std::fopen(stat.c_str(), "r")) {
-        char buf[512] = {0};
-        const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-        std::fclose(f);
-        const char* close_paren = std::strrchr(buf, ')');
-        if (n > 0 && close_paren != nullptr && close_paren[1] == ' ' && (close_paren[2] == 'T' || close_paren[2] == 't'))
-          return true;
-      }
-      ::usleep(1000);
-    }
-    return false;
-  }
+  bool pause();
 };
+
+/// The fields of /proc/PID/stat after the command name, from the state on
+/// ("S 1 ..."); empty if the process is gone.
+inline std::string proc_stat_fields(pid_t pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr)
+    return {};
+  char buf[1024] = {0};
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  const char* close_paren = std::strrchr(buf, ')');
+  if (n == 0 || close_paren == nullptr || close_paren[1] != ' ')
+    return {};
+  return close_paren + 2;
+}
+
+inline bool mossd_process::pause() {
+  if (pid <= 0 || ::kill(pid, SIGSTOP) != 0)
+    return false;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string fields = proc_stat_fields(pid);
+    if (!fields.empty() && (fields[0] == 'T' || fields[0] == 't'))
+      return true;
+    ::usleep(1000);
+  }
+  return false;
+}
 
 /// Writes a throwaway self-signed certificate (its own CA) with the openssl CLI.
 inline bool make_test_certificate(const std::string& key, const std::string& cert) {
   std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert
                     + " -days 2 -subj /CN=localhost 2>/dev/null";
   return std::system(cmd.c_str()) == 0;
+}
+
+/// A certificate (its own CA) written into `dir`, and what each side passes
+/// to use it: mossd's --tls-* flags and a client's connect_options.
+struct test_tls {
+  std::vector<std::string> node_flags;
+  connect_options client;
+};
+inline std::optional<test_tls> make_test_tls(const std::string& dir, connect_options client) {
+  const std::string key = dir + "/key.pem", cert = dir + "/cert.pem";
+  if (!make_test_certificate(key, cert))
+    return std::nullopt;
+  client.tls_cert = cert;
+  client.tls_key = key;
+  client.tls_ca = cert;
+  return test_tls{{"--tls-cert", cert, "--tls-key", key, "--tls-ca", cert}, std::move(client)};
 }
 
 } // namespace moss::test

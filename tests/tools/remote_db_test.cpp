@@ -366,25 +366,13 @@ TEST(RemoteDbConnectTest, AServerThatNeverAnswersTimesOutWithinTheConnectTimeout
   ::close(fd);
 }
 
-// mossd's flags and a client's options for the certificate in `dir`
-// (key.pem, cert.pem, its own CA).
-std::vector<std::string> tls_flags(const test::temp_dir& dir) {
-  return {"--tls-cert", dir.file("cert.pem"), "--tls-key", dir.file("key.pem"), "--tls-ca", dir.file("cert.pem")};
-}
-connect_options tls_options(const test::temp_dir& dir) {
-  connect_options tls = quick();
-  tls.tls_cert = dir.file("cert.pem");
-  tls.tls_key = dir.file("key.pem");
-  tls.tls_ca = dir.file("cert.pem");
-  return tls;
-}
-
 TEST(RemoteDbTlsTest, TlsClientsAreServedAndPlainOnesRefused) {
   test::temp_dir dir;
-  ASSERT_TRUE(test::make_test_certificate(dir.file("key.pem"), dir.file("cert.pem")));
-  auto n = test::mossd_process::start(dir.file("store"), 0, tls_flags(dir));
+  auto certs = test::make_test_tls(dir.path(), quick());
+  ASSERT_TRUE(certs);
+  auto n = test::mossd_process::start(dir.file("store"), 0, certs->node_flags);
   ASSERT_GT(n.port, 0);
-  connect_options tls = tls_options(dir);
+  connect_options tls = certs->client;
   {
     auto d = db::connect("127.0.0.1", n.port, tls);
     ASSERT_TRUE(d) << d.error().to_string();
@@ -406,10 +394,11 @@ TEST(RemoteDbTlsTest, TlsClientsAreServedAndPlainOnesRefused) {
 
 TEST(RemoteDbTlsTest, APeerThatFailsTheHandshakeLeavesOtherTlsClientsConnected) {
   test::temp_dir dir;
-  ASSERT_TRUE(test::make_test_certificate(dir.file("key.pem"), dir.file("cert.pem")));
-  auto n = test::mossd_process::start(dir.file("store"), 0, tls_flags(dir));
+  auto certs = test::make_test_tls(dir.path(), quick());
+  ASSERT_TRUE(certs);
+  auto n = test::mossd_process::start(dir.file("store"), 0, certs->node_flags);
   ASSERT_GT(n.port, 0);
-  connect_options tls = tls_options(dir);
+  connect_options tls = certs->client;
   auto d = db::connect("127.0.0.1", n.port, tls);
   ASSERT_TRUE(d) << d.error().to_string();
   ASSERT_TRUE(d->set("k", "1"));

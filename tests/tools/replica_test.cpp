@@ -107,6 +107,18 @@ protected:
     return {std::move(p), std::move(replica), std::move(r)};
   }
 
+  /// A primary with a 4 KiB history, and far more than that written since a
+  /// replica in "replica" caught up and stopped.
+  db past_a_stopped_replicas_history(std::mt19937& rng) {
+    start_primary({"--history-bytes", "4096"});
+    db p = connect_to(primary_.port);
+    random_writes(p, rng, "a/", 50);
+    follow_then_stop(p, "replica");
+    for (int i = 0; i < 200; ++i)
+      EXPECT_TRUE(p.set("big/" + std::to_string(i), std::string(200, 'x')));
+    return p;
+  }
+
   /// Starts a replica in `name`, lets it catch up with `primary`, stops it.
   void follow_then_stop(const db& primary, const std::string& name) {
     auto replica = start_replica(name);
@@ -191,13 +203,8 @@ TEST_F(ReplicaTest, ARestartedReplicaResumesWithoutAFullSync) {
 
 TEST_F(ReplicaTest, AReplicaWhosePlaceLeftTheHistoryCatchesUpFromTheLog) {
   std::mt19937 rng{test_seed()};
-  start_primary({"--history-bytes", "4096"});
-  db p = connect_to(primary_.port);
-  random_writes(p, rng, "a/", 50);
-  follow_then_stop(p, "replica");
-  // Far more than 4 KiB of history, and several log-read budgets (16 MiB).
-  for (int i = 0; i < 200; ++i)
-    ASSERT_TRUE(p.set("big/" + std::to_string(i), std::string(200, 'x')));
+  db p = past_a_stopped_replicas_history(rng);
+  // And several log-read budgets (16 MiB).
   for (int i = 0; i < 40; ++i)
     ASSERT_TRUE(p.set("huge/" + std::to_string(i), std::string(1u << 20, static_cast<char>('a' + i % 26))));
   random_writes(p, rng, "a/", 100);
@@ -212,12 +219,7 @@ TEST_F(ReplicaTest, AReplicaWhosePlaceLeftTheHistoryCatchesUpFromTheLog) {
 
 TEST_F(ReplicaTest, AReplicaWhosePlaceIsCompactedAwayGetsASnapshot) {
   std::mt19937 rng{test_seed()};
-  start_primary({"--history-bytes", "4096"});
-  db p = connect_to(primary_.port);
-  random_writes(p, rng, "a/", 50);
-  follow_then_stop(p, "replica");
-  for (int i = 0; i < 200; ++i)
-    ASSERT_TRUE(p.set("big/" + std::to_string(i), std::string(200, 'x')));
+  db p = past_a_stopped_replicas_history(rng);
   ASSERT_TRUE(p.compact());  // the log now starts after the replica's place
   random_writes(p, rng, "a/", 50);
   auto replica = start_replica("replica");
@@ -526,18 +528,13 @@ TEST_F(ReplicaTest, AReplicaRestartedWithoutReplicaOfIsAPrimaryAndForgetsItsPlac
 }
 
 TEST_F(ReplicaTest, OverTlsTheReplicaFollowsWithItsCertificateAndWithoutOneIsRefused) {
-  ASSERT_TRUE(test::make_test_certificate(dir_.file("key.pem"), dir_.file("cert.pem")));
-  const std::vector<std::string> tls_flags = {"--tls-cert", dir_.file("cert.pem"), "--tls-key", dir_.file("key.pem"),
-                                              "--tls-ca", dir_.file("cert.pem")};
-  start_primary(tls_flags);
-  connect_options tls = quick();
-  tls.tls_cert = dir_.file("cert.pem");
-  tls.tls_key = dir_.file("key.pem");
-  tls.tls_ca = dir_.file("cert.pem");
-  db p = connect_to(primary_.port, tls);
+  auto certs = test::make_test_tls(dir_.path(), quick());
+  ASSERT_TRUE(certs);
+  start_primary(certs->node_flags);
+  db p = connect_to(primary_.port, certs->client);
   ASSERT_TRUE(p.set("a", "1"));
-  auto replica = start_replica("replica", tls_flags);
-  db r = connect_to(replica.port, tls);
+  auto replica = start_replica("replica", certs->node_flags);
+  db r = connect_to(replica.port, certs->client);
   expect_converged(p, r);
   ASSERT_TRUE(p.set("b", "2"));
   expect_converged(p, r);

@@ -26,9 +26,9 @@
 #include <moss/version.hpp>
 
 #include "actors/replica_follower.hpp"
-#include "client/tls_error_queue.hpp"
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
+#include "client/tls_error_queue.hpp"
 #include "tools/mossd/server_options.hpp"
 
 namespace {
