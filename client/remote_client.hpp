@@ -1,12 +1,11 @@
-// The actor behind a remote moss::db. Owns: the calls in flight to one remote
-// store actor, the calls queued for the next call batch, and whether that
-// store is still reachable. Receives: calls from the facade's threads
-// (batch_item_ptr, single_call_ptr). Sends: gets, exists and txns as call batches (two in
-// flight; whatever queues meanwhile goes in the next, so concurrent callers
-// share round trips), other calls as single requests, each with the call
-// timeout; answers to each call's completion. Monitors the store: when the
-// connection is lost, every pending call and every later one fails with
-// errc::unreachable at once.
+// The actor behind a remote moss::db's calls that are not batched (scans,
+// stats, compaction). Owns: those calls in flight to one remote store actor,
+// and whether that store is still reachable. Receives: single_call_ptr from
+// the facade's threads. Sends: each call as a request of its own with the
+// call timeout; answers to each call's completion. Monitors the store: when
+// the connection is lost, every pending call and every later one, and every
+// call of the db's call pipe (client/call_pipe.hpp), fails with
+// errc::unreachable at once. Expires the pipe's calls past their deadline.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +37,7 @@ public:
   virtual void fail(status st) = 0;
 };
 
-/// A get, exists or txn: travels as one item of a call batch.
+/// A get, exists or txn: travels as one item of a call batch (client/call_pipe.hpp).
 class batch_item : public remote_call {
 public:
   /// The call to put in the batch (taken once).
@@ -63,9 +62,7 @@ struct remote_client_state {
   status gone;        ///< ok while the store is reachable
   uint64_t next_id = 0;
   std::unordered_map<uint64_t, single_call_ptr> pending;  ///< single calls out
-  std::vector<batch_item_ptr> queued;                     ///< for the next batch
-  std::unordered_map<uint64_t, std::vector<batch_item_ptr>> flying;  ///< batches out
-  caf::strong_actor_ptr catcher;  ///< the direct calls' reply catcher
+  caf::strong_actor_ptr pipe;  ///< the db's batched calls (client/call_pipe.hpp)
 
   /// Removes single call `id`; null if it was already answered or failed.
   single_call_ptr take(uint64_t id);
@@ -75,10 +72,10 @@ struct remote_client_state {
   static inline const char* name = "moss.remote_client";
 };
 
-/// `catcher`: the reply catcher of this db's direct calls (client/reply_catcher.hpp),
-/// whose calls the client fails when the store is lost and expires past their deadline.
+/// `pipe`: this db's call pipe, whose calls the client fails when the store
+/// is lost and expires past their deadline.
 caf::behavior remote_client(remote_client_ptr self, store_actor store, caf::timespan timeout,
-                            std::string where, caf::strong_actor_ptr catcher);
+                            std::string where, caf::strong_actor_ptr pipe);
 
 /// A CAF error of a call to `where` as the caller sees it (timeouts and lost
 /// peers named).
@@ -158,5 +155,4 @@ private:
 
 } // namespace moss
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::batch_item_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(moss::single_call_ptr)

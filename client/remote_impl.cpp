@@ -15,7 +15,7 @@
 
 #include "actors/session.hpp"
 #include "actors/spawn_store.hpp"
-#include "client/reply_catcher.hpp"
+#include "client/call_pipe.hpp"
 #include "client/tls_error_queue.hpp"
 
 namespace moss {
@@ -96,8 +96,8 @@ result<std::unique_ptr<remote_impl>> remote_impl::connect(const std::string& hos
   if (!session)
     return fail({session.error().code(), "the store at " + p->where_ + " refused a session: " + session.error().message()});
   p->store_ = std::move(*session);
-  p->catcher_ = reply_catcher::make(*p->sys_, p->where_, caf::timespan{opts.timeout});
-  p->client_ = p->sys_->spawn(remote_client, p->store_, caf::timespan{opts.timeout}, p->where_, p->catcher_);
+  p->pipe_ = call_pipe::make(*p->sys_, p->store_, p->where_, caf::timespan{opts.timeout});
+  p->client_ = p->sys_->spawn(remote_client, p->store_, caf::timespan{opts.timeout}, p->where_, p->pipe_);
   // 3. Read-your-writes: wait until the store has applied min_rev.
   if (opts.min_rev != 0)
     if (auto reached = p->wait_for_revision(opts.min_rev, opts.timeout); !reached) {
@@ -157,14 +157,14 @@ status remote_impl::close() {
     caf::scoped_actor self{*sys_};
     for (auto& a : gone)
       self->wait_for(a);
-    if (catcher_)
-      reply_catcher::of(catcher_).stop();
+    if (pipe_)
+      call_pipe::of(pipe_).stop();
     if (anchor_)
       caf::anon_send_exit(anchor_, caf::exit_reason::user_shutdown);
   }
   store_ = nullptr;
   client_ = nullptr;
-  catcher_ = nullptr;
+  pipe_ = nullptr;
   anchor_ = nullptr;
   sys_.reset();  // waits for the actors; closes the connection
   return status::ok();
@@ -175,38 +175,22 @@ int64_t remote_impl::now_ns() const {
 }
 
 template <class Ptr>
-void remote_impl::send_call(Ptr c, bool direct) {
+void remote_impl::send_call(Ptr c) {
   std::shared_lock lock(life_);
   if (closed_.load(std::memory_order_relaxed)) {
     c->fail(closed_error());
     return;
   }
-  if constexpr (std::is_same_v<Ptr, batch_item_ptr>) {
-    if (direct) {
-      reply_catcher::of(catcher_).send(store_, std::move(c));
-      return;
-    }
-  }
-  caf::anon_send(client_, std::move(c));
-}
-
-template <class T>
-std::function<void(result<T>)> remote_impl::counted(std::function<void(result<T>)> done) {
-  // Counted out before the caller hears the answer, so its next call may go direct.
-  return [this, done = std::move(done)](result<T> r) {
-    calls_out_.fetch_sub(1, std::memory_order_acq_rel);
-    done(std::move(r));
-  };
+  if constexpr (std::is_same_v<Ptr, batch_item_ptr>)
+    call_pipe::of(pipe_).submit(std::move(c));
+  else
+    caf::anon_send(client_, std::move(c));
 }
 
 template <class T, class MakeCall>
-result<T> remote_impl::wait_for(MakeCall make_call, bool batchable) {
+result<T> remote_impl::wait_for(MakeCall make_call) {
   auto slot = std::make_shared<value_slot<result<T>>>();
-  size_t none = 0;
-  const bool direct = batchable && calls_out_.compare_exchange_strong(none, 1, std::memory_order_acq_rel);
-  if (!direct)
-    calls_out_.fetch_add(1, std::memory_order_acq_rel);
-  send_call(make_call(counted<T>([slot](result<T> r) { slot->complete(std::move(r)); })), direct);
+  send_call(make_call([slot](result<T> r) { slot->complete(std::move(r)); }));
   return std::move(slot->wait_parked());
 }
 
@@ -220,8 +204,7 @@ result<T> remote_impl::ask(Ts... xs) {
 template <class T>
 result<T> remote_impl::ask_batched(call c) {
   return wait_for<T>(
-    [&](auto done) { return batch_item_ptr{std::make_shared<batched_call<T>>(std::move(done), std::move(c))}; },
-    true);
+    [&](auto done) { return batch_item_ptr{std::make_shared<batched_call<T>>(std::move(done), std::move(c))}; });
 }
 
 result<std::optional<kv>> remote_impl::entry(std::string_view key) {
@@ -274,9 +257,8 @@ result<scan_result> remote_impl::scan(const scan_request& req) {
 }
 
 void remote_impl::submit(txn_request req, std::shared_ptr<completion> done) {
-  calls_out_.fetch_add(1, std::memory_order_acq_rel);  // an async commit: never direct
   send_call(batch_item_ptr{std::make_shared<batched_call<txn_result>>(
-    counted<txn_result>([done = std::move(done)](result<txn_result> r) { done->complete(std::move(r)); }),
+    [done = std::move(done)](result<txn_result> r) { done->complete(std::move(r)); },
     call{call_kind::txn, {}, std::move(req)})});
 }
 

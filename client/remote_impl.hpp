@@ -1,8 +1,8 @@
 // The remote back end of moss::db: a small actor system of its own, with the
 // middleman (and the openssl module under TLS), connected to a store actor
-// published by mossd. Every call goes through the remote_client actor, which
-// batches concurrent calls, bounds each with the call timeout and fails it at
-// once if the node is gone.
+// published by mossd. Gets, exists and txns go through the call pipe, which
+// batches concurrent calls; the others through the remote_client actor. Each
+// call is bounded by the call timeout and fails at once if the node is gone.
 #pragma once
 
 #include <atomic>
@@ -42,7 +42,7 @@ public:
   void start_watch(watch_request req, std::shared_ptr<watch_channel> ch) override;
   status close() override;
   bool remote() const noexcept override { return true; }
-  /// A sync commit: may go the direct way (see wait_for).
+  /// A sync commit, through the call pipe.
   result<txn_result> commit(txn_request req) override;
 
   /// The remote store actor itself, for CAF code that wants to request it.
@@ -55,19 +55,13 @@ private:
   /// after `patience`).
   status wait_for_revision(revision want, std::chrono::milliseconds patience);
 
-  /// Hands `c` to the client actor, or with `direct` to the reply catcher
-  /// (or fails it if the db is closed).
+  /// Hands a batch item to the call pipe, any other call to the client
+  /// actor (or fails it if the db is closed).
   template <class Ptr>
-  void send_call(Ptr c, bool direct = false);
-  /// Sends the call make_call(done) builds and waits for its `T` answer. A
-  /// batchable call made while no other call of this db is out goes the
-  /// direct way (client/reply_catcher.hpp): nothing would share its round
-  /// trip. Otherwise it goes through the client actor, to share a batch.
+  void send_call(Ptr c);
+  /// Sends the call make_call(done) builds and waits for its `T` answer.
   template <class T, class MakeCall>
-  result<T> wait_for(MakeCall make_call, bool batchable = false);
-  /// Wraps `done` so that the call counts as out until it completes.
-  template <class T>
-  std::function<void(result<T>)> counted(std::function<void(result<T>)> done);
+  result<T> wait_for(MakeCall make_call);
   /// Sends the store `xs...` alone and waits for its `T` answer.
   template <class T, class... Ts>
   result<T> ask(Ts... xs);
@@ -82,8 +76,7 @@ private:
   store_actor store_;   ///< this db's session at the node
   caf::actor anchor_;   ///< the session lives as long as this actor
   caf::actor client_;
-  caf::strong_actor_ptr catcher_;      ///< the direct calls' reply catcher
-  std::atomic<size_t> calls_out_{0};   ///< calls sent and not completed, either way
+  caf::strong_actor_ptr pipe_;  ///< gets, exists and txns (client/call_pipe.hpp)
   std::atomic<bool> closed_{false};
   mutable std::shared_mutex life_;
   std::mutex bridges_mu_;

@@ -239,14 +239,14 @@ TEST_F(RemoteDbTest, AWatchSeesChangesMadeByAnotherClient) {
   EXPECT_EQ(w.error().code(), errc::closed);
 }
 
-// A caller alone on the connection sends its sync calls straight to the node
-// (client/reply_catcher.hpp); while an async write of it is out, its calls go
-// the batched way; either way it reads what it wrote once it was answered.
-TEST_F(RemoteDbTest, ACallerAloneGoesDirectAndReadsItsWrites) {
+// A caller alone on the connection sends each sync call as a batch of one
+// (client/call_pipe.hpp); while an async write of it is out, its calls queue
+// behind it; either way it reads what it wrote once it was answered.
+TEST_F(RemoteDbTest, ACallerAloneReadsItsWrites) {
   db d = connect();
   for (int i = 0; i < 300; ++i) {
     const std::string key = "k" + std::to_string(i % 7);
-    ASSERT_TRUE(d.set(key, "sync" + std::to_string(i)));  // direct
+    ASSERT_TRUE(d.set(key, "sync" + std::to_string(i)));  // a batch of one
     EXPECT_EQ(d.get(key).value(), "sync" + std::to_string(i));
     auto f = d.set_async(key, "async" + std::to_string(i));
     EXPECT_TRUE(d.exists(key).value());  // batched: the async write is out
@@ -255,7 +255,7 @@ TEST_F(RemoteDbTest, ACallerAloneGoesDirectAndReadsItsWrites) {
   }
 }
 
-// Threads mixing sync calls (direct when alone, batched otherwise) and async
+// Threads mixing sync calls (alone in a batch or sharing one) and async
 // writes each end exactly at their model; a delete after an async write
 // still sees it (commits keep each caller's order either way).
 TEST_F(RemoteDbTest, DirectBatchedAndAsyncCallsFromManyThreadsKeepEveryThreadsModel) {
@@ -263,6 +263,54 @@ TEST_F(RemoteDbTest, DirectBatchedAndAsyncCallsFromManyThreadsKeepEveryThreadsMo
   const uint64_t seed = std::random_device{}();
   std::cout << "[ seed ] " << seed << "\n";
   test::run_mixed_writers(d, "m", 4, 400, 16, seed);
+}
+
+// More async writes than one call batch holds (and than the batches the
+// pipe keeps out): they leave in order, so their revisions ascend and the
+// last one wins.
+TEST_F(RemoteDbTest, AnAsyncBurstOfManyBatchesKeepsItsOrder) {
+  db d = connect();
+  std::vector<write_future> fs;
+  for (int i = 0; i < 5000; ++i)
+    fs.push_back(d.set_async("burst", std::to_string(i)));
+  revision last = 0;
+  for (auto& f : fs) {
+    auto r = f.get();
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_GT(r->rev, last);
+    last = r->rev;
+  }
+  EXPECT_EQ(d.get("burst").value(), "4999");
+}
+
+// A silent node: calls that queue behind the batches already out still fail
+// at their own deadline, not after the batches ahead of them time out; once
+// the node speaks again, its late answers are dropped and new calls work.
+TEST_F(RemoteDbTest, CallsQueuedBehindASilentNodeTimeOutAtTheirOwnDeadline) {
+  db d = connect(quick(400ms));
+  ASSERT_TRUE(d.set("kept", "yes"));
+  ASSERT_TRUE(node_.pause());
+  std::vector<std::thread> threads;
+  std::atomic<int> timed_out{0}, too_late{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 3; ++i) {
+        auto start = std::chrono::steady_clock::now();
+        auto r = d.get("kept");
+        auto took = std::chrono::steady_clock::now() - start;
+        if (r.code() == errc::timeout)
+          ++timed_out;
+        if (took > 700ms)  // the timeout, a sweep (timeout / 8) and slack
+          ++too_late;
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(timed_out, 24);
+  EXPECT_EQ(too_late, 0);
+  ::kill(node_.pid, SIGCONT);
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(d.get("kept").value(), "yes");
 }
 
 TEST_F(RemoteDbTest, ANodeKilledMidStreamFailsEveryCallWithoutAHang) {
