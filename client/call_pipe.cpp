@@ -21,16 +21,18 @@ caf::strong_actor_ptr call_pipe::make(caf::actor_system& sys, store_actor store,
                                                            std::move(store), std::move(where), timeout);
 }
 
-void call_pipe::submit(batch_item_ptr item) {
+bool call_pipe::submit(batch_item_ptr item) {
   std::unique_lock lock(mu_);
   if (gone_) {
     status why = *gone_;
     lock.unlock();
     item->fail(why);
-    return;
+    return false;
   }
+  const bool shared = !queued_.empty() || !out_.empty();
   queued_.push_back(queued_call{std::move(item), clock::now() + timeout_});
   pump(lock);
+  return shared;
 }
 
 void call_pipe::pump(std::unique_lock<std::mutex>& lock) {

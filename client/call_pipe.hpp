@@ -51,7 +51,8 @@ public:
   const char* name() const override { return "moss.call_pipe"; }
 
   /// Queues `item` for the next batch, and sends it if the window is open.
-  void submit(batch_item_ptr item);
+  /// True when other calls were queued or out: the item shares the pipe.
+  bool submit(batch_item_ptr item);
 
   /// An answer from the network: completes its batch's calls, sends the next.
   void enqueue(caf::mailbox_element_ptr what, caf::execution_unit* host) override;

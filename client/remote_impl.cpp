@@ -175,22 +175,35 @@ int64_t remote_impl::now_ns() const {
 }
 
 template <class Ptr>
-void remote_impl::send_call(Ptr c) {
+bool remote_impl::send_call(Ptr c) {
   std::shared_lock lock(life_);
   if (closed_.load(std::memory_order_relaxed)) {
     c->fail(closed_error());
-    return;
+    return false;
   }
-  if constexpr (std::is_same_v<Ptr, batch_item_ptr>)
-    call_pipe::of(pipe_).submit(std::move(c));
-  else
+  if constexpr (std::is_same_v<Ptr, batch_item_ptr>) {
+    return call_pipe::of(pipe_).submit(std::move(c));
+  } else {
     caf::anon_send(client_, std::move(c));
+    return false;
+  }
 }
+
+namespace {
+
+/// How long a caller that shares the pipe with others yields before it
+/// parks (see ready_flag::wait_yielding): a few round trips' worth.
+constexpr std::chrono::microseconds shared_wait_yield{500};
+
+} // namespace
 
 template <class T, class MakeCall>
 result<T> remote_impl::wait_for(MakeCall make_call) {
   auto slot = std::make_shared<value_slot<result<T>>>();
-  send_call(make_call([slot](result<T> r) { slot->complete(std::move(r)); }));
+  // A caller alone parks at once: nothing else runs here meanwhile, and a
+  // core spinning through the round trip is taken from the work.
+  if (send_call(make_call([slot](result<T> r) { slot->complete(std::move(r)); })))
+    return std::move(slot->wait_yielding(shared_wait_yield));
   return std::move(slot->wait_parked());
 }
 

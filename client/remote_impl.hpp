@@ -56,9 +56,10 @@ private:
   status wait_for_revision(revision want, std::chrono::milliseconds patience);
 
   /// Hands a batch item to the call pipe, any other call to the client
-  /// actor (or fails it if the db is closed).
+  /// actor (or fails it if the db is closed). True if the call shares the
+  /// pipe with others.
   template <class Ptr>
-  void send_call(Ptr c);
+  bool send_call(Ptr c);
   /// Sends the call make_call(done) builds and waits for its `T` answer.
   template <class T, class MakeCall>
   result<T> wait_for(MakeCall make_call);

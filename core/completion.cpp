@@ -36,6 +36,13 @@ void ready_flag::wait_parked() const noexcept {
     state_.wait(0, std::memory_order_acquire);
 }
 
+void ready_flag::wait_yielding(std::chrono::nanoseconds budget) const noexcept {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  while (!is_set() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  wait_parked();
+}
+
 bool ready_flag::wait_for(std::chrono::nanoseconds timeout) const noexcept {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (int i = 0; i < 256 && !is_set(); ++i)

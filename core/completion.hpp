@@ -33,6 +33,13 @@ public:
   /// Parks on the futex at once: for answers that take a network round trip,
   /// where spinning only takes the core from the threads doing the work.
   void wait_parked() const noexcept;
+  /// Yields the core for up to `budget` before parking: for a thread among
+  /// many more waiting threads than cores, whose answers come one after
+  /// another (a batch completing its calls). Parked threads leave cores
+  /// idle, and on a VM a halted core takes tens of microseconds to wake, on
+  /// every hand-over; a yielding thread keeps the core awake and gives it to
+  /// whoever has work.
+  void wait_yielding(std::chrono::nanoseconds budget) const noexcept;
   /// False if the flag is still clear after `timeout`.
   bool wait_for(std::chrono::nanoseconds timeout) const noexcept;
 
@@ -56,6 +63,11 @@ public:
   /// Waits without spinning first (see ready_flag::wait_parked).
   T& wait_parked() {
     flag_.wait_parked();
+    return *value_;
+  }
+  /// Yields first (see ready_flag::wait_yielding).
+  T& wait_yielding(std::chrono::nanoseconds budget) {
+    flag_.wait_yielding(budget);
     return *value_;
   }
   bool wait_for(std::chrono::nanoseconds timeout) { return flag_.wait_for(timeout); }
