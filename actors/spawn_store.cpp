@@ -135,7 +135,7 @@ result<store_parts> start_store(caf::actor_system& sys, const options& opts) {
                                            .max_key_size = opts.limit.max_key_size,
                                            .max_watches_per_node = opts.peer.max_watches_per_node},
                               config.rev);
-  parts.front = store_front{parts.ks, parts.coordinator, parts.hub, opts.limit, opts.peer};
+  parts.front = store_front{parts.ks, parts.coordinator, parts.hub, opts.limit, opts.peer, parts.intake};
   parts.store = sys.spawn(store_impl, parts.front, parts.shards);
   // The store's exit stops the actors it does not link to.
   caf::actor_cast<caf::actor>(parts.store)->attach_functor([wal = parts.wal, ttl = parts.ttl](const caf::error&) {

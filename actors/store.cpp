@@ -2,9 +2,13 @@
 #include "actors/store.hpp"
 
 #include <algorithm>
+#include <atomic>
+
+#include <caf/mailbox_element.hpp>
 
 #include <moss/messages/errors.hpp>
 
+#include "core/completion.hpp"
 #include "core/validate.hpp"
 #include "core/watch_registry.hpp"
 
@@ -17,21 +21,21 @@ void fail(call_answer& a, const status& why) {
   a.message = why.message();
 }
 
-void answer_read(const store_front& f, const call& c, call_answer& a) {
-  if (auto v = validate_key(c.key, f.lim); !v)
+void answer_read(const keyspace& ks, const limits& lim, const call& c, call_answer& a) {
+  if (auto v = validate_key(c.key, lim); !v)
     fail(a, v);
   else if (c.kind == call_kind::get)
-    a.lookup = f.ks->lookup(c.key);
+    a.lookup = ks.lookup(c.key);
   else
-    a.exists = f.ks->get(c.key, false).has_value();
+    a.exists = ks.get(c.key, false).has_value();
 }
 
 // Answers the reads among calls [from, to).
-void answer_reads(const store_front& f, const call_batch& batch, size_t from, size_t to,
+void answer_reads(const keyspace& ks, const limits& lim, const call_batch& batch, size_t from, size_t to,
                   call_batch_answer& out) {
   for (size_t i = from; i < to; ++i)
     if (batch.calls[i].kind != call_kind::txn)
-      answer_read(f, batch.calls[i], out.answers[i]);
+      answer_read(ks, lim, batch.calls[i], out.answers[i]);
 }
 
 size_t txn_bytes(const txn_request& t) {
@@ -68,67 +72,109 @@ status check_batch(const store_front& f, const call_batch& batch) {
 // A session may have peer.max_in_flight relayed calls unanswered.
 status admit(store_ptr self) {
   auto& st = self->state;
-  if (st.bounded && st.in_flight >= st.front.peer.max_in_flight)
-    return {errc::busy, std::to_string(st.in_flight) + " calls of this peer are in flight (limit "
+  if (st.bounded && st.in_flight->load(std::memory_order_relaxed) >= st.front.peer.max_in_flight)
+    return {errc::busy, std::to_string(st.in_flight->load()) + " calls of this peer are in flight (limit "
                           + std::to_string(st.front.peer.max_in_flight) + "); retry later"};
-  ++st.in_flight;
+  st.in_flight->fetch_add(1, std::memory_order_relaxed);
   return status::ok();
 }
 
+// A call batch with transactions in it, from the moment they go to the
+// coordinator until the last one is visible: that one's completion (on the
+// thread that made it visible) answers the reads after the first
+// transaction and sends the answer to the caller, as the store front.
+struct batch_in_commit {
+  call_batch batch;
+  call_batch_answer out;
+  size_t first_txn = 0;
+  std::atomic<size_t> txns_left{0};
+  std::shared_ptr<keyspace> ks;
+  limits lim;
+  std::shared_ptr<std::atomic<size_t>> in_flight;
+  caf::strong_actor_ptr front;     ///< the answer's sender
+  caf::strong_actor_ptr reply_to;  ///< the caller
+  caf::message_id mid;             ///< the caller's request
+
+  void finish() {
+    answer_reads(*ks, lim, batch, first_txn, batch.calls.size(), out);
+    in_flight->fetch_sub(1, std::memory_order_relaxed);
+    if (reply_to)
+      reply_to->enqueue(caf::make_mailbox_element(std::move(front), mid.response_id(), {}, std::move(out)), nullptr);
+  }
+};
+
+// One transaction of a batch_in_commit.
+class batch_txn_done final : public completion {
+public:
+  batch_txn_done(std::shared_ptr<batch_in_commit> b, size_t i) : b_(std::move(b)), i_(i) {}
+  void complete(txn_outcome outcome) override {
+    if (outcome)
+      b_->out.answers[i_].txn = std::move(*outcome);
+    else
+      fail(b_->out.answers[i_], outcome.error());
+    if (b_->txns_left.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      b_->finish();
+  }
+
+private:
+  std::shared_ptr<batch_in_commit> b_;
+  size_t i_;
+};
+
 // A call batch: reads are answered from the keyspace here, transactions go
-// to the coordinator (all at once, so they share a commit group). Reads that
-// follow the first transaction in the batch wait for the batch's
+// to the coordinator through the commit intake (all at once, so they share a
+// commit group, and in order, after this caller's earlier batches). Reads
+// that follow the first transaction in the batch wait for the batch's
 // transactions, so a caller's async write and its later read keep their order.
 caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
   auto& f = self->state.front;
   if (auto v = check_batch(f, batch); !v)
     return to_error(v);
-  auto out = std::make_shared<call_batch_answer>();
-  out->answers.resize(batch.calls.size());
+  auto b = std::make_shared<batch_in_commit>();
+  b->out.answers.resize(batch.calls.size());
   auto is_txn = [](const call& c) { return c.kind == call_kind::txn; };
-  size_t first_txn = static_cast<size_t>(std::find_if(batch.calls.begin(), batch.calls.end(), is_txn)
-                                         - batch.calls.begin());
-  answer_reads(f, batch, 0, first_txn, *out);
-  auto txns_left = std::make_shared<size_t>(0);
-  for (size_t i = first_txn; i < batch.calls.size(); ++i) {
+  b->first_txn = static_cast<size_t>(std::find_if(batch.calls.begin(), batch.calls.end(), is_txn)
+                                     - batch.calls.begin());
+  answer_reads(*f.ks, f.lim, batch, 0, b->first_txn, b->out);
+  size_t txns = 0;
+  for (size_t i = b->first_txn; i < batch.calls.size(); ++i) {
     if (!is_txn(batch.calls[i]))
       continue;
     if (auto v = validate_txn(batch.calls[i].txn, f.lim); !v)
-      fail(out->answers[i], v);
+      fail(b->out.answers[i], v);
     else
-      ++*txns_left;
+      ++txns;
   }
-  if (*txns_left == 0) {
-    answer_reads(f, batch, first_txn, batch.calls.size(), *out);
-    return std::move(*out);
+  if (txns == 0) {
+    answer_reads(*f.ks, f.lim, batch, b->first_txn, batch.calls.size(), b->out);
+    return std::move(b->out);
   }
   if (auto v = admit(self); !v)
     return to_error(v);
-  auto rp = self->make_response_promise<call_batch_answer>();
-  auto calls = std::make_shared<call_batch>(std::move(batch));
-  auto finish_one = [self, out, calls, txns_left, first_txn, rp]() mutable {
-    if (--*txns_left != 0)
-      return;
-    --self->state.in_flight;
-    answer_reads(self->state.front, *calls, first_txn, calls->calls.size(), *out);
-    rp.deliver(std::move(*out));
-  };
-  for (size_t i = first_txn; i < calls->calls.size(); ++i) {
-    call& c = calls->calls[i];
-    if (!is_txn(c) || out->answers[i].code != errc::ok)
+  b->batch = std::move(batch);
+  b->txns_left = txns;
+  b->ks = f.ks;
+  b->lim = f.lim;
+  b->in_flight = self->state.in_flight;
+  b->front = caf::strong_actor_ptr{self->ctrl()};
+  b->reply_to = self->current_sender();
+  b->mid = self->current_message_id();
+  // Each push may complete its commit at once (a closed intake drops it,
+  // answering errc::closed), so b is only read here for what no completion
+  // changes: the calls' kinds and the validation failures set above.
+  bool ring = false;
+  for (size_t i = b->first_txn; i < b->batch.calls.size(); ++i) {
+    call& c = b->batch.calls[i];
+    if (!is_txn(c) || b->out.answers[i].code != errc::ok)
       continue;
-    self->request(f.coordinator, caf::infinite, txn_atom_v, std::move(c.txn))
-      .then(
-        [out, i, finish_one](txn_result& r) mutable {
-          out->answers[i].txn = std::move(r);
-          finish_one();
-        },
-        [out, i, finish_one](caf::error& err) mutable {
-          fail(out->answers[i], to_status(err));
-          finish_one();
-        });
+    ring |= f.intake->push(local_commit{std::move(c.txn), std::make_shared<reply_token>(
+                                                            std::make_shared<batch_txn_done>(b, i))});
   }
-  return rp;
+  // Sent from this actor, not anonymously: the coordinator then runs next on
+  // this worker thread instead of waking another.
+  if (ring)
+    self->send(f.coordinator, commit_atom_v);
+  return caf::delegated<call_batch_answer>{};
 }
 
 // Asks an internal actor and answers the original request with its reply,
@@ -141,11 +187,11 @@ caf::result<T> relay(store_ptr self, const Handle& to, Ts&&... xs) {
   self->request(to, caf::infinite, std::forward<Ts>(xs)...)
     .then(
       [self, rp](T& x) mutable {
-        --self->state.in_flight;
+        self->state.in_flight->fetch_sub(1, std::memory_order_relaxed);
         rp.deliver(std::move(x));
       },
       [self, rp](caf::error& err) mutable {
-        --self->state.in_flight;
+        self->state.in_flight->fetch_sub(1, std::memory_order_relaxed);
         rp.deliver(std::move(err));
       });
   return rp;

@@ -6,18 +6,22 @@
 // Owns: nothing but handles, limits and (a session) its count of calls in
 // flight; it validates requests at this trust boundary. Serves reads and
 // scans itself from the keyspace (a scan answers at most
-// peer_limits::max_scan_results entries, with `more`); asks the coordinator
-// (txn, compact, stats) and the watch hub (watch, stats) and answers with
-// their replies itself, never delegating, so a peer only ever hears from
-// this actor; passes unwatch and acks on to the hub with their sender, who
+// peer_limits::max_scan_results entries, with `more`); hands a call batch's
+// txns to the coordinator through the store's commit intake (one message for
+// all) and answers the batch, as this actor, from the thread that makes the
+// last one visible; asks the coordinator (txn, compact, stats) and the watch
+// hub (watch, stats) and answers with their replies itself, never
+// delegating, so a peer only ever hears from this actor; passes unwatch and acks on to the hub with their sender, who
 // must be the watch's subscriber.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
 #include <moss/options.hpp>
 
+#include "actors/commit_intake.hpp"
 #include "actors/interfaces.hpp"
 #include "core/keyspace.hpp"
 
@@ -30,12 +34,15 @@ struct store_front {
   watch_hub_actor hub;
   limits lim;
   peer_limits peer;
+  std::shared_ptr<commit_intake> intake;  ///< a call batch's txns go to the coordinator this way
 };
 
 struct store_state {
   store_front front;
   bool bounded = false;  ///< a session: peer.max_in_flight applies
-  size_t in_flight = 0;  ///< relayed calls not yet answered
+  /// Relayed calls not yet answered (a call batch's are answered off this
+  /// actor's thread, hence shared and atomic).
+  std::shared_ptr<std::atomic<size_t>> in_flight = std::make_shared<std::atomic<size_t>>(0);
   static inline const char* name = "moss.store";
 };
 

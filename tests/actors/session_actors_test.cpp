@@ -1,5 +1,6 @@
 // The gateway and peer sessions on CAF's deterministic test coordinator: a
-// session's calls in flight are bounded, sessions per node are counted and
+// session's calls in flight are bounded (call batches until their
+// transactions are visible, or dropped by a closed intake), sessions per node are counted and
 // freed when their anchor ends, and killing a session or the gateway leaves
 // the store (and every other session) serving.
 #include <optional>
@@ -64,6 +65,30 @@ protected:
     return flat;
   }
 
+  // Sends `n` call batches to `dest` at once, each two puts of its own keys
+  // and a get of the first, then runs: the answer to each.
+  template <class Dest>
+  std::vector<result<call_batch_answer>> batches(const Dest& dest, int n) {
+    auto out = std::make_shared<std::vector<std::optional<result<call_batch_answer>>>>(n);
+    sys_->spawn([out, dest, n](caf::event_based_actor* self) {
+      for (int i = 0; i < n; ++i) {
+        call_batch b;
+        const std::string k = "b" + std::to_string(i);
+        b.calls.push_back({call_kind::txn, {}, txn_request::of(txn_op::put(k, "1"))});
+        b.calls.push_back({call_kind::txn, {}, txn_request::of(txn_op::put(k + "x", "2"))});
+        b.calls.push_back({call_kind::get, k, {}});
+        self->request(dest, caf::infinite, call_atom_v, b)
+          .then([out, i](call_batch_answer& a) { (*out)[i].emplace(std::move(a)); },
+                [out, i](caf::error& err) { (*out)[i].emplace(to_status(err)); });
+      }
+    });
+    sched_->run();
+    std::vector<result<call_batch_answer>> flat;
+    for (auto& a : *out)
+      flat.push_back(a ? std::move(*a) : result<call_batch_answer>{status{errc::timeout, "no answer"}});
+    return flat;
+  }
+
   revision stats_rev() {
     std::optional<revision> rev;
     sys_->spawn([&, dest = parts_.store](caf::event_based_actor* self) {
@@ -89,6 +114,46 @@ TEST_F(SessionActorsTest, ASessionsCallsInFlightAreBoundedAndTheRestGetBusy) {
   EXPECT_TRUE(puts(*s, 2)[1]);
   for (const status& st : puts(parts_.store, 3))
     EXPECT_TRUE(st) << st.to_string();
+}
+
+// A call batch's transactions are answered off the session's thread (by
+// whoever makes them visible): the batch still counts as one call in flight
+// until then, frees its place after, and its read sees its writes.
+TEST_F(SessionActorsTest, CallBatchesCountInFlightUntilTheirTransactionsAreVisible) {
+  auto s = hello();
+  ASSERT_TRUE(s) << s.error().to_string();
+  for (int round = 0; round < 3; ++round) {
+    auto out = batches(*s, 3);
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(out[i]) << out[i].error().to_string();
+      ASSERT_EQ(out[i]->answers.size(), 3u);
+      EXPECT_EQ(out[i]->answers[0].code, errc::ok);
+      EXPECT_EQ(out[i]->answers[1].code, errc::ok);
+      EXPECT_LT(out[i]->answers[0].txn.rev, out[i]->answers[1].txn.rev);
+      ASSERT_TRUE(out[i]->answers[2].lookup.found);
+      EXPECT_EQ(out[i]->answers[2].lookup.entry.value, "1");
+    }
+    EXPECT_EQ(out[2].code(), errc::busy) << "round " << round;
+  }
+}
+
+// The coordinator's intake closed (as its end closes it, in the moment
+// before the session hears of that end): a batch's transactions are each
+// answered errc::closed (no caller waits), its reads still answered.
+TEST_F(SessionActorsTest, ACallBatchToAClosedIntakeIsAnsweredClosed) {
+  auto s = hello();
+  ASSERT_TRUE(s);
+  parts_.intake->close();
+  auto out = batches(*s, 1);
+  ASSERT_TRUE(out[0]) << out[0].error().to_string();
+  ASSERT_EQ(out[0]->answers.size(), 3u);
+  EXPECT_EQ(out[0]->answers[0].code, errc::closed);
+  EXPECT_EQ(out[0]->answers[1].code, errc::closed);
+  EXPECT_EQ(out[0]->answers[2].code, errc::ok);
+  EXPECT_FALSE(out[0]->answers[2].lookup.found);
+  // And its place in flight was freed: two more are admitted (and closed).
+  auto again = batches(*s, 2);
+  EXPECT_TRUE(again[0] && again[1]);
 }
 
 TEST_F(SessionActorsTest, SessionsPerNodeAreCountedAndFreedWithTheirAnchor) {
