@@ -313,6 +313,47 @@ TEST_F(RemoteDbTest, CallsQueuedBehindASilentNodeTimeOutAtTheirOwnDeadline) {
     EXPECT_EQ(d.get("kept").value(), "yes");
 }
 
+// close() while 8 threads pour sync and async calls into the pipe: every
+// call is answered (ok, or errc::closed once the db is closed), none hangs,
+// and every write acknowledged before is on the node.
+TEST_F(RemoteDbTest, CloseWhileThreadsPourCallsAnswersEveryOne) {
+  db d = connect();
+  std::atomic<bool> stop{false};
+  std::atomic<int> odd{0};
+  std::vector<std::vector<std::string>> acked(8);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        const std::string key = "c" + std::to_string(t) + "/" + std::to_string(i);
+        status st = i % 3 == 0 ? d.set_async(key, "v").get().error() : d.set(key, "v");
+        if (st.is_ok())
+          acked[t].push_back(key);
+        else if (st.code() != errc::closed)
+          ++odd;
+        auto r = d.get(key);
+        if (!r && r.code() != errc::closed)
+          ++odd;
+        if (!st.is_ok())
+          break;
+      }
+    });
+  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(d.close());
+  stop = true;
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(odd, 0);
+  db check = connect();
+  size_t n = 0;
+  for (auto& keys : acked)
+    for (auto& k : keys) {
+      ASSERT_EQ(check.get(k).value(), "v") << k;
+      ++n;
+    }
+  EXPECT_GT(n, 0u);
+}
+
 TEST_F(RemoteDbTest, ANodeKilledMidStreamFailsEveryCallWithoutAHang) {
   db d = connect(quick(2000ms));
   auto w = d.watch_prefix("");
