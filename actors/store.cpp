@@ -149,6 +149,10 @@ caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
     answer_reads(*f.ks, f.lim, batch, b->first_txn, batch.calls.size(), b->out);
     return std::move(b->out);
   }
+  // The answer goes straight to the sender (finish()), so a request routed
+  // through forwarding stages (CAF's actor composition) cannot be served.
+  if (!self->current_mailbox_element()->stages.empty())
+    return to_error(status{errc::invalid_argument, "a call batch with transactions must be sent, not forwarded"});
   if (auto v = admit(self); !v)
     return to_error(v);
   b->batch = std::move(batch);
