@@ -130,24 +130,24 @@ caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
   auto& f = self->state.front;
   if (auto v = check_batch(f, batch); !v)
     return to_error(v);
-  auto b = std::make_shared<batch_in_commit>();
-  b->out.answers.resize(batch.calls.size());
+  call_batch_answer out;
+  out.answers.resize(batch.calls.size());
   auto is_txn = [](const call& c) { return c.kind == call_kind::txn; };
-  b->first_txn = static_cast<size_t>(std::find_if(batch.calls.begin(), batch.calls.end(), is_txn)
-                                     - batch.calls.begin());
-  answer_reads(*f.ks, f.lim, batch, 0, b->first_txn, b->out);
+  const size_t first_txn = static_cast<size_t>(std::find_if(batch.calls.begin(), batch.calls.end(), is_txn)
+                                               - batch.calls.begin());
+  answer_reads(*f.ks, f.lim, batch, 0, first_txn, out);
   size_t txns = 0;
-  for (size_t i = b->first_txn; i < batch.calls.size(); ++i) {
+  for (size_t i = first_txn; i < batch.calls.size(); ++i) {
     if (!is_txn(batch.calls[i]))
       continue;
     if (auto v = validate_txn(batch.calls[i].txn, f.lim); !v)
-      fail(b->out.answers[i], v);
+      fail(out.answers[i], v);
     else
       ++txns;
   }
-  if (txns == 0) {
-    answer_reads(*f.ks, f.lim, batch, b->first_txn, batch.calls.size(), b->out);
-    return std::move(b->out);
+  if (txns == 0) {  // reads only (or refused txns): answered here, nothing shared
+    answer_reads(*f.ks, f.lim, batch, first_txn, batch.calls.size(), out);
+    return out;
   }
   // The answer goes straight to the sender (finish()), so a request routed
   // through forwarding stages (CAF's actor composition) cannot be served.
@@ -155,6 +155,9 @@ caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
     return to_error(status{errc::invalid_argument, "a call batch with transactions must be sent, not forwarded"});
   if (auto v = admit(self); !v)
     return to_error(v);
+  auto b = std::make_shared<batch_in_commit>();
+  b->out = std::move(out);
+  b->first_txn = first_txn;
   b->batch = std::move(batch);
   b->txns_left = txns;
   b->ks = f.ks;
@@ -167,7 +170,7 @@ caf::result<call_batch_answer> answer_calls(store_ptr self, call_batch& batch) {
   // answering errc::closed), so b is only read here for what no completion
   // changes: the calls' kinds and the validation failures set above.
   bool ring = false;
-  for (size_t i = b->first_txn; i < b->batch.calls.size(); ++i) {
+  for (size_t i = first_txn; i < b->batch.calls.size(); ++i) {
     call& c = b->batch.calls[i];
     if (!is_txn(c) || b->out.answers[i].code != errc::ok)
       continue;

@@ -11,8 +11,8 @@
 // all) and answers the batch, as this actor, from the thread that makes the
 // last one visible; asks the coordinator (txn, compact, stats) and the watch
 // hub (watch, stats) and answers with their replies itself, never
-// delegating, so a peer only ever hears from this actor; passes unwatch and acks on to the hub with their sender, who
-// must be the watch's subscriber.
+// delegating, so a peer only ever hears from this actor; passes unwatch and
+// acks on to the hub with their sender, who must be the watch's subscriber.
 #pragma once
 
 #include <atomic>

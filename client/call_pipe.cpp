@@ -41,7 +41,7 @@ void call_pipe::pump(std::unique_lock<std::mutex>& lock) {
     return;
   }
   sending_ = true;
-  while (!gone_ && store_ && !queued_.empty() && out_.size() < max_batches_out) {
+  while (!gone_ && !queued_.empty() && out_.size() < max_batches_out) {
     const size_t n = std::min(queued_.size(), max_batch_calls);
     const uint64_t id = next_id_++ & caf::message_id::request_id_mask;
     auto& out = out_[id];
@@ -54,16 +54,15 @@ void call_pipe::pump(std::unique_lock<std::mutex>& lock) {
       out.items.push_back(std::move(queued_[i].item));
     }
     queued_.erase(queued_.begin(), queued_.begin() + static_cast<ptrdiff_t>(n));
-    auto* store = caf::actor_cast<caf::abstract_actor*>(store_);
-    caf::strong_actor_ptr keep{store->ctrl()};
+    const store_actor store = store_;  // stop() may reset store_ meanwhile
     // Sent without the lock: an answer (or a bounce) may arrive on this very
     // thread. Only this thread sends meanwhile (sending_), so batches keep
     // their calls' order.
     lock.unlock();
     // A request id of the normal category: the store answers it with its response id.
     caf::message_id mid{caf::message_id::default_async_value | id};
-    store->enqueue(caf::make_mailbox_element(caf::strong_actor_ptr{ctrl()}, mid, {}, call_atom_v, std::move(batch)),
-                   nullptr);
+    caf::actor_cast<caf::abstract_actor*>(store)->enqueue(
+      caf::make_mailbox_element(caf::strong_actor_ptr{ctrl()}, mid, {}, call_atom_v, std::move(batch)), nullptr);
     lock.lock();
   }
   sending_ = false;

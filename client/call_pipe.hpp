@@ -87,7 +87,7 @@ private:
   const std::string where_;
   const caf::timespan timeout_;
   std::mutex mu_;
-  store_actor store_;  ///< reset by stop()
+  store_actor store_;  ///< reset by stop(), after fail_all() has set gone_
   uint64_t next_id_ = 1;
   bool sending_ = false;  ///< a thread is in pump()'s send
   std::vector<queued_call> queued_;
